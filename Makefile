@@ -1,0 +1,42 @@
+# One entry point for the course. `make site` builds the static site, `make test` runs every
+# test; both create (or reuse) the pinned environment in .venv first.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: help venv exercises site test bench execute clean
+
+help:
+	@echo "make site       정적 사이트를 _build/html에 만듭니다 (학생용 연습 포함)"
+	@echo "make test       모든 테스트: seqlab 단위 테스트, nbval, 연습 파이프라인, 사이트 빌드"
+	@echo "make exercises  학생용 노트북과 autograder zip을 _build/exercises에 만듭니다"
+	@echo "make bench      노트북마다 실행 시간과 최대 메모리를 잽니다 (측정, 테스트 아님)"
+	@echo "make execute    노트북을 다시 실행해 저장된 출력을 새로 씁니다 (저자용)"
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, got " + sys.version' 
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --quiet -r requirements.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+exercises: $(STAMP)
+	$(BIN)/seqlab-assign
+
+site: exercises
+	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+	@echo "사이트: _build/html/index.html"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/seqlab-bench
+
+execute: $(STAMP)
+	$(BIN)/seqlab-bench --inplace
+
+clean:
+	rm -rf _build book/exercises

@@ -1,0 +1,67 @@
+"""What the first cell of every student notebook runs (in Colab and locally).
+
+The student notebook carries its public tests inside its set-up cell as one packed string,
+so a notebook opened in Colab is self-contained: no test file has to be fetched. Hidden
+tests never travel this way; they exist only in the instructor's autograder zip.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import sys
+import zlib
+from pathlib import Path
+
+__all__ = ["in_colab", "pack_tests", "unpack_tests", "prepare_exercise"]
+
+
+def in_colab() -> bool:
+    """True inside Google Colab."""
+    return "google.colab" in sys.modules
+
+
+def pack_tests(files: dict[str, str]) -> str:
+    """Pack ``{file name: source}`` into one ASCII string (zlib-compressed JSON, base64)."""
+    if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                              for k, v in files.items()):
+        raise TypeError("pack_tests expects a dict mapping file names (str) to sources (str)")
+    for name in files:
+        if "/" in name or "\\" in name or name.startswith(".") or not name.endswith(".py"):
+            raise ValueError(f"pack_tests: {name!r} is not a plain test file name like 'q1.py'")
+    raw = json.dumps(files, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return base64.b64encode(zlib.compress(raw, 9)).decode("ascii")
+
+
+def unpack_tests(blob: str) -> dict[str, str]:
+    """Inverse of :func:`pack_tests`."""
+    try:
+        files = json.loads(zlib.decompress(base64.b64decode(blob.encode("ascii"), validate=True)))
+    except Exception as exc:  # noqa: BLE001 - any corruption means the same thing here
+        raise ValueError("unpack_tests: the packed tests are damaged; get a fresh copy of the "
+                         "student notebook") from exc
+    if not isinstance(files, dict):
+        raise ValueError("unpack_tests: the packed tests do not hold a file table")
+    for name in files:  # the same rule as pack_tests: never write outside tests/
+        if "/" in name or "\\" in name or name.startswith(".") or not name.endswith(".py"):
+            raise ValueError(f"unpack_tests: refusing the file name {name!r}")
+    return files
+
+
+def prepare_exercise(name: str, public_tests: str, tests_dir: str | Path = "tests") -> Path:
+    """Put the exercise's public tests into ``tests_dir`` so that ``grader.check`` works.
+
+    Files that already exist are left untouched (locally the tests are already there, and an
+    autograder's own tests are never overwritten). Returns the tests folder.
+    """
+    files = unpack_tests(public_tests)
+    folder = Path(tests_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for fname, source in sorted(files.items()):
+        target = folder / fname
+        if not target.exists():
+            target.write_text(source, encoding="utf-8")
+            written += 1
+    where = "Colab" if in_colab() else "로컬"
+    print(f"[{name}] {where} 준비 완료: 공개 테스트 {len(files)}개 (새로 쓴 파일 {written}개)")
+    return folder

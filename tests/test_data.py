@@ -1,0 +1,157 @@
+"""seqlab.data: behaviour on good input and clear errors on bad input."""
+import pytest
+import torch
+from torch.nn.utils.rnn import pack_padded_sequence
+
+import seqlab
+from seqlab.data import (
+    SENTENCES,
+    TOY_BATCH,
+    Vocab,
+    build_vocab,
+    check_padded_batch,
+    lengths_to_mask,
+    packed_batch_sizes,
+    pad_sequences,
+    sort_by_length,
+)
+
+
+def test_toy_batch_matches_the_course_numbers():
+    lengths = [len(s) for s in TOY_BATCH]
+    assert lengths == [20, 5, 8, 10, 15, 18, 17, 6, 6, 18]
+    assert sum(lengths) == 123
+    assert all(1 <= t < seqlab.TOY_VOCAB_SIZE and t != seqlab.TOY_PAD_ID for s in TOY_BATCH for t in s)
+
+
+def test_sentences_have_the_lengths_chapter_two_draws():
+    assert [len(s.split()) for s in SENTENCES] == [18, 16, 9, 9, 7]
+
+
+def test_build_vocab_is_first_appearance_order_with_specials():
+    vocab = build_vocab([["b", "a", "b"], ["c", "a"]])
+    assert vocab.itos == ["<pad>", "<unk>", "b", "a", "c"]
+    assert vocab.pad_id == 0 and vocab.unk_id == 1
+    assert vocab.encode(["a", "zzz"]) == [3, 1]
+    assert vocab.decode([2, 3, 0, 0]) == ["b", "a"]
+    assert vocab.decode([2, 0], skip_pad=False) == ["b", "<pad>"]
+
+
+def test_build_vocab_min_freq_and_no_unk():
+    vocab = build_vocab([["x", "y", "x"]], min_freq=2, unk=False)
+    assert vocab.itos == ["<pad>", "x"]
+    with pytest.raises(KeyError, match="not in the vocabulary"):
+        vocab.encode(["y"])
+
+
+@pytest.mark.parametrize("bad, err, msg", [
+    ([], ValueError, "no sentences"),
+    (["a string"], TypeError, "tokenised"),
+])
+def test_build_vocab_bad_input(bad, err, msg):
+    with pytest.raises(err, match=msg):
+        build_vocab(bad)
+
+
+def test_vocab_rejects_duplicates_and_missing_pad():
+    with pytest.raises(ValueError, match="twice"):
+        Vocab(["<pad>", "a", "a"])
+    with pytest.raises(ValueError, match="id 0"):
+        Vocab(["a", "<pad>"])
+    with pytest.raises(TypeError, match="list of tokens"):
+        build_vocab([["a"]]).encode("a b")
+    with pytest.raises(IndexError, match="outside"):
+        build_vocab([["a"]]).decode([7])
+
+
+@pytest.mark.parametrize("batch_first", [True, False])
+def test_pad_sequences_values_shapes_and_layout(batch_first):
+    batch, lengths = pad_sequences([[5, 6, 7], [8]], pad_id=0, batch_first=batch_first)
+    expected = torch.tensor([[5, 6, 7], [8, 0, 0]])
+    assert batch.dtype == torch.long and lengths.dtype == torch.long
+    assert torch.equal(batch, expected if batch_first else expected.t())
+    assert lengths.tolist() == [3, 1]
+
+
+def test_pad_sequences_max_len_and_tensors_and_custom_pad():
+    batch, lengths = pad_sequences([torch.tensor([1, 2]), [3]], pad_id=9, max_len=4)
+    assert batch.tolist() == [[1, 2, 9, 9], [3, 9, 9, 9]]
+    assert lengths.tolist() == [2, 1]
+
+
+@pytest.mark.parametrize("seqs, kwargs, err, msg", [
+    ([], {}, ValueError, "empty batch"),
+    ([[1, 2], []], {}, ValueError, "sequence 1 is empty"),
+    ([[1, 0, 2]], {"pad_id": 0}, ValueError, "contains pad_id=0"),
+    ([[1, 200]], {"vocab_size": 100}, ValueError, "outside"),
+    ([[1, 2, 3]], {"max_len": 2}, ValueError, "more than max_len"),
+    ([[1.5, 2]], {}, TypeError, "must be int"),
+    ([torch.tensor([1.0, 2.0])], {}, TypeError, "1-D integer tensor"),
+    (["abc"], {}, TypeError, "string"),
+    (torch.zeros(2, 3, dtype=torch.long), {}, TypeError, "already padded"),
+    ([[1]], {"pad_id": 100, "vocab_size": 100}, ValueError, "pad_id=100"),
+])
+def test_pad_sequences_bad_input(seqs, kwargs, err, msg):
+    with pytest.raises(err, match=msg):
+        pad_sequences(seqs, **kwargs)
+
+
+def test_sort_by_length_inverse_restores_order_and_is_stable():
+    lengths = torch.tensor([20, 5, 8, 10, 15, 18, 17, 6, 6, 18])
+    sorted_lengths, sorted_idx, inverse = sort_by_length(lengths)
+    assert sorted_lengths.tolist() == [20, 18, 18, 17, 15, 10, 8, 6, 6, 5]
+    assert sorted_idx.tolist() == [0, 5, 9, 6, 4, 3, 2, 7, 8, 1]  # ties keep their order
+    assert torch.equal(lengths[sorted_idx][inverse], lengths)
+    ascending, _, _ = sort_by_length([3, 1, 2], descending=False)
+    assert ascending.tolist() == [1, 2, 3]
+
+
+@pytest.mark.parametrize("bad, err, msg", [
+    ([], ValueError, "empty"),
+    ([3, 0], ValueError, "positive"),
+    (torch.tensor([[1, 2]]), ValueError, "1-D"),
+    (torch.tensor([1.0, 2.0]), TypeError, "integers"),
+])
+def test_lengths_are_checked(bad, err, msg):
+    with pytest.raises(err, match=msg):
+        sort_by_length(bad)
+
+
+def test_lengths_to_mask_both_layouts():
+    mask = lengths_to_mask(torch.tensor([2, 3]))
+    assert mask.dtype == torch.bool
+    assert mask.tolist() == [[True, True, False], [True, True, True]]
+    assert torch.equal(lengths_to_mask([2, 3], 4, batch_first=False), lengths_to_mask([2, 3], 4).t())
+    with pytest.raises(ValueError, match="shorter than the longest"):
+        lengths_to_mask([5], 3)
+
+
+def test_check_padded_batch_accepts_a_good_batch():
+    batch, lengths = pad_sequences(TOY_BATCH)
+    check_padded_batch(batch, lengths)
+    check_padded_batch(batch.t(), lengths, batch_first=False)
+
+
+@pytest.mark.parametrize("batch, lengths, kwargs, err, msg", [
+    (torch.tensor([[1, 2], [3, 0]]), [2, 2], {}, ValueError, "pad_id=0 appears inside"),
+    (torch.tensor([[1, 2], [3, 4]]), [2, 1], {}, ValueError, "real token appears after"),
+    (torch.tensor([[1.0, 2.0]]), [2], {}, TypeError, "LongTensor"),
+    (torch.tensor([[1, 2, 3]]), [1, 1, 1], {}, ValueError, "is batch_first=True right"),
+    (torch.tensor([1, 2]), [2], {}, ValueError, "2-D"),
+    (torch.tensor([[1, 2]]), [3], {}, ValueError, "exceeds the padded length"),
+    ([[1, 2]], [2], {}, TypeError, "torch.Tensor"),
+])
+def test_check_padded_batch_bad_input(batch, lengths, kwargs, err, msg):
+    with pytest.raises(err, match=msg):
+        check_padded_batch(batch, lengths, **kwargs)
+
+
+def test_packed_batch_sizes_agrees_with_pytorch():
+    g = torch.Generator().manual_seed(0)
+    for _ in range(20):
+        lengths = torch.randint(1, 15, (int(torch.randint(1, 9, (1,), generator=g)),), generator=g)
+        ref = pack_padded_sequence(torch.zeros(len(lengths), int(lengths.max())), lengths,
+                                   batch_first=True, enforce_sorted=False)
+        assert torch.equal(packed_batch_sizes(lengths), ref.batch_sizes)
+    assert packed_batch_sizes([20, 5, 8, 10, 15, 18, 17, 6, 6, 18]).tolist() == [
+        10, 10, 10, 10, 10, 9, 7, 7, 6, 6, 5, 5, 5, 5, 5, 4, 4, 3, 1, 1]
