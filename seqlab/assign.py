@@ -189,6 +189,8 @@ def _finish_student_notebook(path: Path, name: str, blob: str, colab_url: str, r
     setup = nbformat.v4.new_code_cell(_setup_cell_source(name, blob, repo_url, ref))
     setup.metadata["tags"] = [SETUP_TAG]
     for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.startswith("# Initialize Otter"):
+            cell.source = cell.source.replace("# Initialize Otter", "# 채점 도구(otter) 준비: 공개 테스트로 답을 확인합니다", 1)
         if cell.cell_type == "markdown" and "To double-check your work" in cell.source:
             cell.source = "---\n\n아래 셀은 공개 테스트 전체를 한 번에 다시 실행합니다."
     nb.cells = [intro, setup] + nb.cells

@@ -69,3 +69,15 @@ def test_readme_names_the_two_commands():
     assert "make site" in readme and "make test" in readme
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci
+
+
+def test_chapter_install_cells_follow_the_one_repository_setting():
+    """Each chapter installs seqlab in Colab from the repository named in _config.yml."""
+    import nbformat
+    import yaml
+
+    repo = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"]
+    for path in sorted((ROOT / "book").glob("[0-9][0-9]-*.ipynb")):
+        first = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+        assert '"google.colab" in sys.modules' in first.source, path
+        assert f"seqlab @ git+{repo}@" in first.source, path
