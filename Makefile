@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv exercises site test bench execute clean
+.PHONY: help venv exercises site test bench bench-grading execute clean
 
 help:
 	@echo "make site       정적 사이트를 _build/html에 만듭니다 (학생용 연습 포함)"
@@ -13,6 +13,7 @@ help:
 	@echo "make exercises  학생용 노트북과 autograder zip을 _build/exercises에 만듭니다"
 	@echo "make bench      노트북마다 실행 시간과 최대 메모리를 잽니다 (측정, 테스트 아님)"
 	@echo "make execute    노트북을 다시 실행해 저장된 출력을 새로 씁니다 (저자용)"
+	@echo "make bench-grading  학생 40명 분량을 만들어 채점 속도를 잽니다 (작업자 1개, 2개)"
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, got " + sys.version' 
@@ -34,6 +35,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/seqlab-bench
+
+bench-grading: exercises
+	$(BIN)/python -m tests.bench_grading --class-size 40
 
 execute: $(STAMP)
 	$(BIN)/seqlab-bench --inplace

@@ -8,6 +8,7 @@ Modules
 - :mod:`seqlab.colab`  the set-up that every student notebook runs
 - :mod:`seqlab.assign` builds student notebooks and autograder zips from the masters
 - :mod:`seqlab.bench`  times every notebook (a maintainer's command, not a test)
+- :mod:`seqlab.grading` grades a whole class without Docker into a gradebook (`seqlab-grade`)
 """
 from .data import (
     SENTENCES,
