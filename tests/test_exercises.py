@@ -19,7 +19,7 @@ from .conftest import EXERCISES, ROOT, autograder_zip, otter_run
 
 
 def test_there_are_exercises_with_enough_questions():
-    assert EXERCISES == ["01-padding", "02-packing"]
+    assert EXERCISES[:3] == ["01-padding", "02-packing", "03-rnn"]
     for name in EXERCISES:
         nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
         questions = [c for c in nb.cells if c.cell_type == "raw" and c.source.startswith("# BEGIN QUESTION")]

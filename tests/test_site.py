@@ -7,7 +7,8 @@ from .conftest import EXERCISES, ROOT
 
 
 def test_site_has_every_page(site):
-    for page in ["book/00-intro", "book/01-padding", "book/02-packing", "book/glossary", "book/instructors",
+    for page in ["book/00-intro", "book/01-padding", "book/02-packing", "book/03-rnn", "book/glossary",
+                 "book/instructors",
                  *[f"book/exercises/{name}" for name in EXERCISES]]:
         assert (site / f"{page}.html").is_file(), page
     assert (site / "index.html").is_file()
