@@ -32,7 +32,9 @@ def run_one(path: Path, *, inplace: bool = False, timeout: int = 600) -> dict:
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    # coalesce_streams keeps only the final state of a progress bar (\r overwrites), the way
+    # nbval compares it, so the site shows one clean line
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", coalesce_streams=True,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()
