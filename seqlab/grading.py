@@ -60,7 +60,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _SUSPICIOUS = [
     (re.compile(r"\botter\.(test_files|execute|run|grade|assign)\b|\bChecker\b|init_grading_mode"),
      "touches the grader (otter internals)"),
-    (re.compile(r"autograder|hidden|tests?/[\w*]+\.py|glob\([^)]*tests"), "looks for test files"),
+    (re.compile(r"autograder|tests?/[\w*]+\.py|glob\([^)]*tests"), "looks for test files"),
     (re.compile(r"gradebook|feedback/|os\.(remove|unlink|rename|replace|chmod)|shutil\.(rmtree|move)"),
      "writes or removes files outside its work"),
     (re.compile(r"site-packages|sys\.modules\[|importlib\.reload|builtins\."), "patches modules"),

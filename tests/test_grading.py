@@ -185,3 +185,10 @@ def test_roster_needs_its_columns(tmp_path):
     bad.write_text("name,id\na,b\n", encoding="utf-8")
     with pytest.raises(ValueError, match="'file' and 'student_id'"):
         read_roster(bad)
+
+
+def test_ordinary_code_is_not_flagged_as_suspicious():
+    ordinary = "rnn = nn.RNN(4, hidden_size=8)\nh_n = rnn(x)[1]\nimport os\nprint(os.getcwd())"
+    assert not [msg for pat, msg in grading._SUSPICIOUS if pat.search(ordinary)]
+    snooping = "import glob\nglob.glob('../**/tests/*.py', recursive=True)"
+    assert "looks for test files" in [msg for pat, msg in grading._SUSPICIOUS if pat.search(snooping)]
