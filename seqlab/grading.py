@@ -597,7 +597,8 @@ def grade_class(exercise: str, submissions: Path, out: Path, *, autograder: Path
         for path, data in originals.items():
             if not path.exists() or path.read_bytes() != data:
                 path.write_bytes(data)
-                sub.notes.append(f"changed {path.name}: restored")
+                beside = " or one graded beside it" if workers > 1 else ""
+                sub.notes.append(f"{path.name} was changed while grading this submission{beside}: restored")
         if _fingerprint(_grader_files(autograder)) != grader_fp:
             book.set_row(sub, rel, ag_sha)
             book.write_csv()

@@ -110,3 +110,59 @@ def plot_packing(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int], *, 
     ax2.set_title("시간 단계마다 남은 시퀀스 수")
     fig.tight_layout()
     return fig
+
+
+def plot_lstm_cell(ax=None):
+    """A diagram of one LSTM step: the cell-state line on top, the four gates below. Returns the Axes."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyBboxPatch
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4.2))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 6)
+    ax.axis("off")
+
+    def box(x, y, text, color, w=1.0, h=0.7):
+        ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.05",
+                                    facecolor=color, edgecolor="#333333"))
+        ax.text(x, y, text, ha="center", va="center", fontsize=10)
+
+    def circle(x, y, text):
+        ax.add_patch(plt.Circle((x, y), 0.28, facecolor="white", edgecolor="#333333"))
+        ax.text(x, y, text, ha="center", va="center", fontsize=11)
+
+    def arrow(x0, y0, x1, y1):
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), arrowprops=dict(arrowstyle="->", color="#333333"))
+
+    # the cell state runs along the top: c_{t-1} -> (x f) -> (+ i*g) -> c_t
+    ax.text(0.2, 5, "$c_{t-1}$", ha="left", va="center", fontsize=12)
+    arrow(0.8, 5, 2.72, 5)
+    circle(3, 5, "×")
+    arrow(3.28, 5, 5.22, 5)
+    circle(5.5, 5, "+")
+    arrow(5.78, 5, 9.2, 5)
+    ax.text(9.3, 5, "$c_t$", ha="left", va="center", fontsize=12)
+    # gates from [h_{t-1}, x_t]
+    ax.text(0.2, 0.6, "$h_{t-1}$, $x_t$", ha="left", va="center", fontsize=12)
+    arrow(1.4, 0.6, 7.5, 0.6)
+    gates = [(3, "f  (σ)\n잊기", "#fdd0a2"), (4.6, "i  (σ)\n입력", "#c7e9c0"), (6.0, "g  (tanh)\n후보", "#c6dbef"),
+             (7.6, "o  (σ)\n출력", "#dadaeb")]
+    for x, label, color in gates:
+        arrow(x, 0.6, x, 1.55)
+        box(x, 2.0, label, color, w=1.2, h=0.85)
+    arrow(3, 2.45, 3, 4.72)  # f scales the old cell state
+    circle(5.3, 3.5, "×")  # i * g
+    arrow(4.6, 2.45, 5.1, 3.3)
+    arrow(6.0, 2.45, 5.5, 3.3)
+    arrow(5.45, 3.78, 5.5, 4.72)
+    # h_t = o * tanh(c_t)
+    box(8.4, 4.1, "tanh", "#f0f0f0", w=0.8, h=0.5)
+    arrow(8.4, 5, 8.4, 4.38)
+    circle(8.4, 3.1, "×")
+    arrow(8.4, 3.85, 8.4, 3.38)
+    arrow(7.6, 2.45, 8.15, 2.95)
+    arrow(8.68, 3.1, 9.2, 3.1)
+    ax.text(9.3, 3.1, "$h_t$", ha="left", va="center", fontsize=12)
+    ax.set_title("LSTM 한 단계: 셀 상태(위)는 곱하기 f와 더하기 i·g만 거친다")
+    return ax

@@ -67,9 +67,11 @@ def test_gradebook_has_one_row_per_file_with_ids(graded_class):
 
 def test_submissions_are_byte_identical_afterwards(graded_class):
     assert _hashes(graded_class["subs"]) == graded_class["before"]
-    row = _rows(graded_class["out"])["2024012_01-padding.ipynb"]
-    assert "changed 2024001_01-padding.ipynb: restored" in row["notes"]
-    assert "looks for test files" in row["notes"]
+    rows = _rows(graded_class["out"])
+    # graded with two workers, the restore is noted on whichever submission finished next
+    assert any("2024001_01-padding.ipynb was changed while grading" in r["notes"] and "restored" in r["notes"]
+               for r in rows.values())
+    assert "looks for test files" in rows["2024012_01-padding.ipynb"]["notes"]
 
 
 def _hidden_statements(assigned):

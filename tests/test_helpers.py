@@ -94,3 +94,15 @@ def test_prepare_exercise_writes_missing_tests_and_keeps_existing(tmp_path, caps
     assert (folder / "q1.py").read_text() == "the autograder's own q1\n"
     assert (folder / "q2.py").read_text() == "public 2\n"
     assert "새로 쓴 파일 1개" in capsys.readouterr().out
+
+
+def test_lstm_diagram_draws_four_gates():
+    from seqlab.viz import plot_lstm_cell
+
+    use_korean_font()
+    ax = plot_lstm_cell()
+    labels = " ".join(t.get_text() for t in ax.texts)
+    for gate in ("잊기", "입력", "후보", "출력"):
+        assert gate in labels
+    assert "LSTM" in ax.get_title()
+    plt.close("all")

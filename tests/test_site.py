@@ -7,7 +7,7 @@ from .conftest import EXERCISES, ROOT
 
 
 def test_site_has_every_page(site):
-    for page in ["book/00-intro", "book/01-padding", "book/02-packing", "book/03-rnn", "book/glossary",
+    for page in ["book/00-intro", "book/01-padding", "book/02-packing", "book/03-rnn", "book/04-lstm-gru", "book/glossary",
                  "book/instructors",
                  *[f"book/exercises/{name}" for name in EXERCISES]]:
         assert (site / f"{page}.html").is_file(), page
