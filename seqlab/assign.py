@@ -33,8 +33,8 @@ import nbformat
 from .colab import pack_tests
 
 __all__ = ["colab_url_for_exercise", "read_site_settings", "hidden_test_sources",
-           "solution_lines", "check_no_hidden_leak", "check_no_solution_leak", "assign_exercise",
-           "main"]
+           "solution_lines", "packed_public_tests", "check_no_hidden_leak", "check_no_solution_leak",
+           "assign_exercise", "main"]
 
 OTTER_VERSION = "7.0.0"
 SETUP_TAG = "seqlab-setup"
@@ -226,13 +226,22 @@ def assign_exercise(master: Path, out_dir: Path, site_dir: Path | None, *, repo_
     return dest
 
 
+def packed_public_tests(nb) -> dict[str, str]:
+    """The public test files packed into a student notebook's set-up cell (``{}`` if it has none)."""
+    from .colab import unpack_tests
+
+    for cell in nb.cells:
+        if SETUP_TAG in cell.metadata.get("tags", []):
+            literal = cell.source.split("PUBLIC_TESTS = ", 1)[1].split("\nprepare_exercise")[0]
+            return unpack_tests("".join(ast.literal_eval(literal)))
+    return {}
+
+
 def check_no_hidden_leak(autograder_tests: Path, places: list[Path]) -> None:
     """Raise if a statement of any hidden test appears in a file under ``places``.
 
     Public test files are packed inside the student notebook too, so the check unpacks those.
     """
-    from .colab import unpack_tests
-
     hidden_lines = set()
     for code in hidden_test_sources(autograder_tests):
         hidden_lines.update(line.strip() for line in _doctest_lines(code) if len(line.strip()) > 12)
@@ -242,12 +251,7 @@ def check_no_hidden_leak(autograder_tests: Path, places: list[Path]) -> None:
             text = path.read_text(encoding="utf-8", errors="replace")
             texts = [text]
             if path.suffix == ".ipynb":
-                nb = nbformat.reads(text, as_version=4)
-                for cell in nb.cells:
-                    if SETUP_TAG in cell.metadata.get("tags", []):
-                        blob = "".join(ast.literal_eval(cell.source.split("PUBLIC_TESTS = ", 1)[1]
-                                                        .split("\nprepare_exercise")[0]))
-                        texts.extend(unpack_tests(blob).values())
+                texts.extend(packed_public_tests(nbformat.reads(text, as_version=4)).values())
             for t in texts:
                 for line in hidden_lines:
                     if line in t:

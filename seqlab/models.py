@@ -131,11 +131,8 @@ def make_rnn(kind: str, input_size: int, hidden_size: int, **kwargs) -> nn.Modul
     return kinds[kind](input_size, hidden_size, batch_first=True, **kwargs)
 
 
-class SequenceClassifier(nn.Module):
-    """Embedding -> RNN/LSTM/GRU over the packed batch -> linear layer on ``h_n`` of the top layer.
-
-    Packing makes ``h_n`` each sequence's state at its last real token, whatever the padding.
-    """
+class _EmbedRecurrentHead(nn.Module):
+    """Embedding -> RNN/LSTM/GRU (``batch_first``) -> linear head: the layers both models share."""
 
     def __init__(self, vocab_size: int, num_classes: int, *, kind: str = "rnn", d_w: int = 16,
                  d_h: int = 32, pad_id: int = 0):
@@ -143,6 +140,13 @@ class SequenceClassifier(nn.Module):
         self.embedding = nn.Embedding(vocab_size, d_w, padding_idx=pad_id)
         self.rnn = make_rnn(kind, d_w, d_h)
         self.head = nn.Linear(d_h, num_classes)
+
+
+class SequenceClassifier(_EmbedRecurrentHead):
+    """Embedding -> RNN/LSTM/GRU over the packed batch -> linear layer on ``h_n`` of the top layer.
+
+    Packing makes ``h_n`` each sequence's state at its last real token, whatever the padding.
+    """
 
     def forward(self, batch: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         x = self.embedding(batch)  # (B, L, d_w)
@@ -153,15 +157,8 @@ class SequenceClassifier(nn.Module):
         return self.head(h_n[-1])  # (B, C)
 
 
-class SequenceTagger(nn.Module):
+class SequenceTagger(_EmbedRecurrentHead):
     """Embedding -> RNN/LSTM/GRU -> a label for every time step: ``(B, L, C)``."""
-
-    def __init__(self, vocab_size: int, num_classes: int, *, kind: str = "rnn", d_w: int = 16,
-                 d_h: int = 32, pad_id: int = 0):
-        super().__init__()
-        self.embedding = nn.Embedding(vocab_size, d_w, padding_idx=pad_id)
-        self.rnn = make_rnn(kind, d_w, d_h)
-        self.head = nn.Linear(d_h, num_classes)
 
     def forward(self, batch: torch.Tensor) -> torch.Tensor:
         out, _ = self.rnn(self.embedding(batch))  # (B, L, d_h): a causal RNN, padding comes after

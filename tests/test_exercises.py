@@ -11,9 +11,9 @@ from seqlab.assign import (
     check_no_hidden_leak,
     colab_url_for_exercise,
     hidden_test_sources,
+    packed_public_tests,
     solution_lines,
 )
-from seqlab.colab import unpack_tests
 
 from .conftest import EXERCISES, ROOT, autograder_zip, otter_run
 
@@ -51,10 +51,8 @@ def test_student_notebook_opens_with_colab_link_and_setup_cell(assigned, name):
 @pytest.mark.parametrize("name", EXERCISES)
 def test_packed_public_tests_are_exactly_the_public_test_files(assigned, name):
     nb = nbformat.read(assigned / name / "student" / f"{name}.ipynb", as_version=4)
-    setup = nb.cells[1].source
-    blob = "".join(eval(setup.split("PUBLIC_TESTS = ", 1)[1].split("\nprepare_exercise")[0]))  # noqa: S307
     files = {p.name: p.read_text() for p in (assigned / name / "student" / "tests").glob("*.py")}
-    assert unpack_tests(blob) == files
+    assert packed_public_tests(nb) == files
 
 
 @pytest.mark.parametrize("name", EXERCISES)
@@ -63,9 +61,7 @@ def test_no_hidden_test_or_solution_reaches_students(assigned, name):
     student_dir = assigned / name / "student"
     text = "\n".join(p.read_text() for p in student_dir.rglob("*") if p.is_file())
     nb = nbformat.read(student_dir / f"{name}.ipynb", as_version=4)
-    packed = "".join(eval(nb.cells[1].source.split("PUBLIC_TESTS = ", 1)[1]  # noqa: S307
-                          .split("\nprepare_exercise")[0]))
-    text += "\n".join(unpack_tests(packed).values())
+    text += "\n".join(packed_public_tests(nb).values())
     for case in hidden:
         for line in case.splitlines():
             stmt = line[4:].strip() if line.startswith((">>> ", "... ")) else line.strip()
