@@ -16,6 +16,11 @@ __all__ = [
     "TOY_VOCAB_SIZE",
     "TOY_PAD_ID",
     "SENTENCES",
+    "PAD_ID",
+    "UNK_ID",
+    "SOS_ID",
+    "EOS_ID",
+    "SPECIAL_TOKENS",
     "Vocab",
     "build_vocab",
     "pad_sequences",
@@ -58,6 +63,13 @@ SENTENCES: tuple[str, ...] = (
 
 PAD_TOKEN = "<pad>"
 UNK_TOKEN = "<unk>"
+SOS_TOKEN = "<sos>"
+EOS_TOKEN = "<eos>"
+#: Reserved ids. ``<pad>`` is always 0; with ``build_vocab(..., sos_eos=True)`` the four special
+#: tokens take these ids, so every model that reads or writes them can rely on the numbers
+#: (chapters 4, 5, 7 and 8). The pad id never equals the start id (a common tutorial bug).
+PAD_ID, UNK_ID, SOS_ID, EOS_ID = 0, 1, 2, 3
+SPECIAL_TOKENS: tuple[str, ...] = (PAD_TOKEN, UNK_TOKEN, SOS_TOKEN, EOS_TOKEN)
 
 
 @dataclass
@@ -65,7 +77,8 @@ class Vocab:
     """A token <-> id table. ``itos[i]`` is the token with id ``i``.
 
     Ids are assigned in first-appearance order (never from a ``set``, whose order changes
-    between Python runs), after the special tokens: ``<pad>`` is id 0, ``<unk>`` id 1.
+    between Python runs), after the special tokens: ``<pad>`` is id 0, ``<unk>`` id 1, and
+    (when present) ``<sos>`` id 2 and ``<eos>`` id 3. (1장; the start/end tokens from 4장.)
     """
 
     itos: list[str]
@@ -78,6 +91,7 @@ class Vocab:
             raise ValueError(f"Vocab: id 0 must be the padding token {PAD_TOKEN!r}")
         self.stoi = {tok: i for i, tok in enumerate(self.itos)}
 
+
     def __len__(self) -> int:
         return len(self.itos)
 
@@ -88,6 +102,16 @@ class Vocab:
     @property
     def unk_id(self) -> int | None:
         return self.stoi.get(UNK_TOKEN)
+
+    @property
+    def sos_id(self) -> int | None:
+        """Id of ``<sos>`` (always 2 when present), else None."""
+        return self.stoi.get(SOS_TOKEN)
+
+    @property
+    def eos_id(self) -> int | None:
+        """Id of ``<eos>`` (always 3 when present), else None."""
+        return self.stoi.get(EOS_TOKEN)
 
     def encode(self, tokens: Sequence[str]) -> list[int]:
         """Map tokens to ids; unknown tokens become ``<unk>`` (an error if there is none)."""
@@ -103,24 +127,40 @@ class Vocab:
                 raise KeyError(f"Vocab.encode: token {tok!r} is not in the vocabulary and there is no {UNK_TOKEN}")
         return ids
 
-    def decode(self, ids: Iterable[int], *, skip_pad: bool = True) -> list[str]:
-        """Map ids back to tokens, dropping padding unless ``skip_pad=False``."""
+    def decode(self, ids: Iterable[int], *, skip_pad: bool = True, skip_special: bool = False) -> list[str]:
+        """Map ids back to tokens, dropping padding unless ``skip_pad=False``.
+
+        ``skip_special=True`` also drops ``<sos>``/``<eos>``/``<unk>`` (for printing generated text).
+        """
         out = []
         for i in ids:
+            if isinstance(i, bool) or not hasattr(i, "__index__") and not (
+                    isinstance(i, torch.Tensor) and i.numel() == 1 and not i.is_floating_point()):
+                raise TypeError(f"Vocab.decode: ids must be ints, got {type(i).__name__} ({i!r})")
             i = int(i)
             if not 0 <= i < len(self.itos):
                 raise IndexError(f"Vocab.decode: id {i} is outside 0..{len(self.itos) - 1}")
-            if skip_pad and i == self.pad_id:
+            if (skip_pad or skip_special) and i == self.pad_id:
+                continue
+            if skip_special and self.itos[i] in SPECIAL_TOKENS:
                 continue
             out.append(self.itos[i])
         return out
 
 
-def build_vocab(sentences: Iterable[Sequence[str]], *, min_freq: int = 1, unk: bool = True) -> Vocab:
+def build_vocab(sentences: Iterable[Sequence[str]], *, min_freq: int = 1, unk: bool = True,
+                sos_eos: bool = False) -> Vocab:
     """Build a :class:`Vocab` from tokenised sentences (each a list of tokens).
 
     Tokens seen fewer than ``min_freq`` times are left out (they encode to ``<unk>``).
+    With ``sos_eos=True`` the vocabulary starts with all four reserved tokens,
+    ``<pad>``=0, ``<unk>``=1, ``<sos>``=2, ``<eos>``=3 (``unk`` must then stay True).
     """
+    if sos_eos and not unk:
+        raise ValueError("build_vocab: sos_eos=True needs unk=True, so that <sos>/<eos> keep "
+                         f"their reserved ids {SOS_ID}/{EOS_ID}")
+    if isinstance(min_freq, bool) or not isinstance(min_freq, int) or min_freq < 1:
+        raise ValueError(f"build_vocab: min_freq must be an int >= 1, got {min_freq!r}")
     counts: dict[str, int] = {}
     n = 0
     for sent in sentences:
@@ -132,7 +172,7 @@ def build_vocab(sentences: Iterable[Sequence[str]], *, min_freq: int = 1, unk: b
             counts[tok] = counts.get(tok, 0) + 1  # dicts keep first-appearance order
     if n == 0:
         raise ValueError("build_vocab: no sentences given")
-    specials = [PAD_TOKEN] + ([UNK_TOKEN] if unk else [])
+    specials = [PAD_TOKEN] + ([UNK_TOKEN] if unk else []) + ([SOS_TOKEN, EOS_TOKEN] if sos_eos else [])
     itos = specials + [t for t, c in counts.items() if c >= min_freq and t not in specials]
     return Vocab(itos)
 

@@ -155,3 +155,23 @@ def test_packed_batch_sizes_agrees_with_pytorch():
         assert torch.equal(packed_batch_sizes(lengths), ref.batch_sizes)
     assert packed_batch_sizes([20, 5, 8, 10, 15, 18, 17, 6, 6, 18]).tolist() == [
         10, 10, 10, 10, 10, 9, 7, 7, 6, 6, 5, 5, 5, 5, 5, 4, 4, 3, 1, 1]
+
+
+def test_build_vocab_reserves_fixed_ids_for_start_and_end():
+    vocab = build_vocab([["나", "<eos>", "너"]], sos_eos=True)
+    assert vocab.itos[:4] == ["<pad>", "<unk>", "<sos>", "<eos>"]
+    assert (vocab.pad_id, vocab.unk_id, vocab.sos_id, vocab.eos_id) == (0, 1, 2, 3)
+    assert (seqlab.data.PAD_ID, seqlab.data.SOS_ID, seqlab.data.EOS_ID) == (0, 2, 3)
+    assert vocab.itos[4:] == ["나", "너"]  # a special token in the text keeps its reserved id
+    assert vocab.decode([2, 4, 5, 3, 0], skip_special=True) == ["나", "너"]
+    assert vocab.decode([2, 4, 3, 0]) == ["<sos>", "나", "<eos>"]
+    assert build_vocab([["a"]]).sos_id is None
+
+
+def test_build_vocab_rejects_bad_options():
+    with pytest.raises(ValueError, match="needs unk=True"):
+        build_vocab([["a"]], unk=False, sos_eos=True)
+    with pytest.raises(ValueError, match="min_freq"):
+        build_vocab([["a"]], min_freq=0)
+    with pytest.raises(TypeError, match="ids must be ints"):
+        build_vocab([["a"]]).decode([1.5])
