@@ -131,22 +131,26 @@ async (mobile) => {
     if (dialog && dialog.open) dialog.close();
     return {ok, why: ok ? "" : `drawer open=${dialog && dialog.open}, visible links=${links.length}`};
   }
-  const before = sidebar.getBoundingClientRect().width;
+  const shown = () => {
+    const r = sidebar.getBoundingClientRect();
+    return r.right > 10 && r.width > 100 && getComputedStyle(sidebar).visibility !== "hidden";
+  };
+  const before = shown();
   toggles[0].click();
   await wait();
-  const after = sidebar.getBoundingClientRect().width;
+  const after = shown();
   toggles[0].click();
   await wait();
-  const back = sidebar.getBoundingClientRect().width;
-  const ok = before > 100 && after < 10 && back > 100;
-  return {ok, why: ok ? "" : `sidebar width ${before} -> ${after} -> ${back}`};
+  const back = shown();
+  const ok = before && !after && back;
+  return {ok, why: ok ? "" : `sidebar shown ${before} -> ${after} -> ${back}`};
 }
 """
 
 SEARCH_JS = r"""
 async () => {
   for (let i = 0; i < 100; i++) {
-    const done = window.Search && Search._index && document.querySelector("#search-results .search-summary, #search-results > p");
+    const done = typeof Search !== "undefined" && Search._index && document.querySelector("#search-results .search-summary, #search-results > p");
     if (done) break;
     await new Promise(r => setTimeout(r, 100));
   }
