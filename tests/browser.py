@@ -83,6 +83,17 @@ async () => {
     if (r.width > col.width + 1 && !scrollsItself(el)) out.wide_uncued.push(el.tagName.toLowerCase());
   }
 
+  // every box that scrolls sideways shows it (shadow gradients at its edges); code never scrolls
+  out.scrollers = 0;
+  out.scroll_no_cue = [];
+  for (const el of article.querySelectorAll("*")) {
+    const cs = getComputedStyle(el);
+    if ((cs.overflowX === "auto" || cs.overflowX === "scroll") && el.scrollWidth > el.clientWidth + 1) {
+      out.scrollers += 1;
+      if (!cs.backgroundImage.includes("gradient")) out.scroll_no_cue.push(`${el.tagName.toLowerCase()}.${el.className}`);
+    }
+  }
+
   // Korean text: keep words whole
   out.breaking = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -173,6 +184,8 @@ class PageReport:
     math: dict = field(default_factory=dict)
     page_overflow: int = 0
     wide_uncued: list = field(default_factory=list)
+    scrollers: int = 0
+    scroll_no_cue: list = field(default_factory=list)
     breaking: list = field(default_factory=list)
     bad_alt: list = field(default_factory=list)
     nav: dict = field(default_factory=dict)
@@ -252,7 +265,8 @@ def inspect_site(root: Path, search_terms=SEARCH_TERMS) -> dict:
                         page=rel, width=width_name, wide_blocks=data["wide_blocks"], blocks=data["blocks"],
                         console_errors=list(errors), outside_requests=list(outside), math=data["math"],
                         page_overflow=max(0, data["page_scroll_width"] - data["viewport"]),
-                        wide_uncued=data["wide_uncued"], breaking=data["breaking"], bad_alt=data["bad_alt"], nav=nav))
+                        wide_uncued=data["wide_uncued"], scrollers=data["scrollers"],
+                        scroll_no_cue=data["scroll_no_cue"], breaking=data["breaking"], bad_alt=data["bad_alt"], nav=nav))
                 if width_name == "desktop":
                     for term in search_terms:
                         page.goto(base + "search.html?q=" + quote(term), wait_until="load")
@@ -270,7 +284,7 @@ def hits(result: list, base_prefix: str = "") -> set[str]:
 
 
 def summarise(found: dict) -> str:
-    lines = [f"{'page':40s} {'width':7s} wide/blocks  console  outside  math(err,\\,unr)  page+px  uncued  break  alt  nav"]
+    lines = [f"{'page':40s} {'width':7s} wide/blocks  console  outside  math(err,\\,unr)  page+px  uncued  scroll(no cue)  break  alt  nav"]
     for r in found["reports"]:
         lines.append(
             f"{r.page:40s} {r.width:7s} {len(r.wide_blocks):4d}/{r.blocks:<5d}  {len(r.console_errors):7d}  "

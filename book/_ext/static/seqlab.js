@@ -29,7 +29,7 @@
       img.tabIndex = 0;
       img.setAttribute("role", "button");
       img.title = "눌러서 크게 보기";
-      img.addEventListener("click", () => zoom(img));
+      img.addEventListener("click", (e) => { e.preventDefault(); zoom(img); });
       const hint = document.createElement("button");
       hint.type = "button";
       hint.className = "seqlab-zoom-hint";
