@@ -90,7 +90,9 @@ async () => {
     const cs = getComputedStyle(el);
     if ((cs.overflowX === "auto" || cs.overflowX === "scroll") && el.scrollWidth > el.clientWidth + 1) {
       out.scrollers += 1;
-      if (!cs.backgroundImage.includes("gradient")) out.scroll_no_cue.push(`${el.tagName.toLowerCase()}.${el.className}`);
+      const hinted = el.classList.contains("seqlab-scrolls") && el.previousElementSibling &&
+                     el.previousElementSibling.classList.contains("seqlab-scroll-hint");
+      if (!hinted || !cs.backgroundImage.includes("gradient")) out.scroll_no_cue.push(`${el.tagName.toLowerCase()}.${el.className}`);
     }
   }
 
@@ -106,6 +108,26 @@ async () => {
     if (el.closest("script, style, noscript, mjx-container")) continue;
     const wb = getComputedStyle(el).wordBreak;
     if (wb !== "keep-all") out.breaking.push(`${el.tagName.toLowerCase()}: ${node.nodeValue.trim().slice(0, 20)} (${wb})`);
+  }
+
+  // the theme's own words (outside the article) are Korean
+  out.english_ui = [];
+  const ui = /\b(page|pages|toggle|search|copyright|contents|download|launch|skip|back to top|light|dark|mode|by|navigation|sidebar|show|hide|click|fullscreen|print|source|repository|settings|content)\b/i;
+  const uiWalker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (uiWalker.nextNode()) {
+    const node = uiWalker.currentNode, el = node.parentElement;
+    if (!el || el.closest("script, style, noscript, pre, code, mjx-container, #search-results") || article.contains(el)) continue;
+    if (ui.test(node.nodeValue)) out.english_ui.push(node.nodeValue.trim().slice(0, 40));
+  }
+  for (const el of document.querySelectorAll("[title], [aria-label], [placeholder], [alt]")) {
+    for (const a of ["title", "aria-label", "placeholder", "alt"]) {
+      const v = el.getAttribute(a);
+      if (v && ui.test(v) && !article.contains(el)) out.english_ui.push(`${a}=${v.slice(0, 40)}`);
+    }
+  }
+  for (const el of article.querySelectorAll("details > summary, .toggle-button, [aria-label]")) {
+    const v = (el.getAttribute("aria-label") || el.innerText || "").trim();
+    if (ui.test(v)) out.english_ui.push(v.slice(0, 40));
   }
 
   // images: alt text that says something, in Korean for the figures of the page
@@ -188,6 +210,7 @@ class PageReport:
     scroll_no_cue: list = field(default_factory=list)
     breaking: list = field(default_factory=list)
     bad_alt: list = field(default_factory=list)
+    english_ui: list = field(default_factory=list)
     nav: dict = field(default_factory=dict)
 
 
@@ -266,7 +289,7 @@ def inspect_site(root: Path, search_terms=SEARCH_TERMS) -> dict:
                         console_errors=list(errors), outside_requests=list(outside), math=data["math"],
                         page_overflow=max(0, data["page_scroll_width"] - data["viewport"]),
                         wide_uncued=data["wide_uncued"], scrollers=data["scrollers"],
-                        scroll_no_cue=data["scroll_no_cue"], breaking=data["breaking"], bad_alt=data["bad_alt"], nav=nav))
+                        scroll_no_cue=data["scroll_no_cue"], breaking=data["breaking"], bad_alt=data["bad_alt"], english_ui=data["english_ui"], nav=nav))
                 if width_name == "desktop":
                     for term in search_terms:
                         page.goto(base + "search.html?q=" + quote(term), wait_until="load")
@@ -284,13 +307,14 @@ def hits(result: list, base_prefix: str = "") -> set[str]:
 
 
 def summarise(found: dict) -> str:
-    lines = [f"{'page':40s} {'width':7s} wide/blocks  console  outside  math(err,\\,unr)  page+px  uncued  scroll(no cue)  break  alt  nav"]
+    lines = [f"{'page':40s} {'width':7s} wide/blocks  console  outside  math(err,\\,unr)  page+px  uncued  scroll(no cue)  break  alt  en-ui  nav"]
     for r in found["reports"]:
         lines.append(
             f"{r.page:40s} {r.width:7s} {len(r.wide_blocks):4d}/{r.blocks:<5d}  {len(r.console_errors):7d}  "
             f"{len(r.outside_requests):7d}  {len(r.math.get('errors', [])):3d},{len(r.math.get('literal_backslash', [])):2d},"
             f"{r.math.get('unrendered', 0):2d}        {r.page_overflow:7d}  {len(r.wide_uncued):6d}  "
-            f"{len(r.breaking):5d}  {len(r.bad_alt):3d}  {'ok' if r.nav.get('ok') else (r.nav.get('why') or '-')}")
+            f"{r.scrollers:6d}({len(r.scroll_no_cue)})       "
+            f"{len(r.breaking):5d}  {len(r.bad_alt):3d}  {len(r.english_ui):5d}  {'ok' if r.nav.get('ok') else (r.nav.get('why') or '-')}")
     for term, result in found["searches"].items():
         want = pages_using(found["texts"], term)
         got = hits(result)

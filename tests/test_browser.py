@@ -80,3 +80,7 @@ def test_korean_search_finds_the_stem_with_particles(seen, term):
     result = seen["searches"][term]
     assert want <= hits(result), (term, sorted(want - hits(result)))
     assert not [r["summary"] for r in result if "\\" in r["summary"]], "search snippets show raw TeX"
+
+
+def test_the_theme_speaks_korean(seen):
+    assert not _bad(seen, "english_ui")

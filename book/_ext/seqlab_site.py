@@ -74,6 +74,10 @@ CHROME_KO = {
     "Search the docs ...": "이 책에서 검색…",
     "Launch interactive content": "대화형으로 실행",
     "Copy": "복사",
+    "next page": "다음 페이지",
+    "previous page": "이전 페이지",
+    "Toggle hidden content": "숨긴 내용 열기/닫기",
+    "Please activate JavaScript to enable the search functionality.": "검색하려면 브라우저에서 JavaScript를 켜 주세요.",
     "Section Navigation": "절 목록",
     "전체 화면으로보기": "전체 화면",
 }
@@ -191,6 +195,7 @@ def _korean_chrome(app: Sphinx, exception) -> None:
         source = page.read_text(encoding="utf-8")
         new = attr.sub(lambda m: m.group(1) + CHROME_KO.get(html.unescape(m.group(2)), m.group(2)) + m.group(3), source)
         new = text.sub(lambda m: ">" + m.group(1) + CHROME_KO.get(m.group(2), m.group(2)) + m.group(3) + "<", new)
+        new = new.replace("© Copyright ", "© ").replace("&#169; Copyright ", "&#169; ")
         if new != source:
             page.write_text(new, encoding="utf-8")
 

@@ -51,6 +51,29 @@
     });
   };
 
+  // Wide tables and equations scroll in their own box: say so above the box while it has more
+  // to show than fits (the edge shadows in seqlab.css are the second cue).
+  const SCROLLERS = ".bd-article .pst-scrollable-table-container, .bd-article .table-wrapper, " +
+    ".bd-article mjx-container[jax='CHTML'][display='true']";
+  const markScrollers = () => {
+    document.querySelectorAll(SCROLLERS).forEach((box) => {
+      const scrolls = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("seqlab-scrolls", scrolls);
+      let hint = box.previousElementSibling;
+      if (!(hint && hint.classList.contains("seqlab-scroll-hint"))) hint = null;
+      if (scrolls && !hint) {
+        hint = document.createElement("p");
+        hint.className = "seqlab-scroll-hint";
+        hint.setAttribute("aria-hidden", "true");
+        hint.textContent = box.tagName.toLowerCase() === "mjx-container"
+          ? "← 수식이 넓습니다. 옆으로 밀어 보세요 →" : "← 표가 넓습니다. 옆으로 밀어 보세요 →";
+        box.insertAdjacentElement("beforebegin", hint);
+      } else if (!scrolls && hint) {
+        hint.remove();
+      }
+    });
+  };
+
   // Search result snippets: formulas as plain text instead of raw TeX.
   const GREEK = {alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", theta: "θ", lambda: "λ",
     mu: "μ", sigma: "σ", tau: "τ", phi: "φ", odot: "⊙", cdot: "·", times: "×", in: "∈", top: "⊤",
@@ -83,8 +106,16 @@
     patchSearch();
     setUpFigures();
     markWrapped();
+    markScrollers();
+    // MathJax (loaded after this script) typesets after the load event at the earliest
+    window.addEventListener("load", () => {
+      markScrollers();
+      if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+        MathJax.startup.promise.then(() => { markScrollers(); markWrapped(); });
+      }
+    });
     let timer = null;
-    window.addEventListener("resize", () => { clearTimeout(timer); timer = setTimeout(markWrapped, 150); });
+    window.addEventListener("resize", () => { clearTimeout(timer); timer = setTimeout(() => { markWrapped(); markScrollers(); }, 150); });
     document.fonts && document.fonts.ready.then(markWrapped);
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
