@@ -90,8 +90,9 @@ async () => {
     const cs = getComputedStyle(el);
     if ((cs.overflowX === "auto" || cs.overflowX === "scroll") && el.scrollWidth > el.clientWidth + 1) {
       out.scrollers += 1;
-      const hinted = el.classList.contains("seqlab-scrolls") && el.previousElementSibling &&
-                     el.previousElementSibling.classList.contains("seqlab-scroll-hint");
+      const anchor = el.tagName === "MJX-CONTAINER" ? (el.closest("div.math") || el) : el;
+      const hinted = el.classList.contains("seqlab-scrolls") && anchor.previousElementSibling &&
+                     anchor.previousElementSibling.classList.contains("seqlab-scroll-hint");
       if (!hinted || !cs.backgroundImage.includes("gradient")) out.scroll_no_cue.push(`${el.tagName.toLowerCase()}.${el.className}`);
     }
   }

@@ -59,7 +59,9 @@
     document.querySelectorAll(SCROLLERS).forEach((box) => {
       const scrolls = box.scrollWidth > box.clientWidth + 1;
       box.classList.toggle("seqlab-scrolls", scrolls);
-      let hint = box.previousElementSibling;
+      // a display equation sits in a flex div.math: the hint goes above that div
+      const anchor = box.tagName.toLowerCase() === "mjx-container" ? (box.closest("div.math") || box) : box;
+      let hint = anchor.previousElementSibling;
       if (!(hint && hint.classList.contains("seqlab-scroll-hint"))) hint = null;
       if (scrolls && !hint) {
         hint = document.createElement("p");
@@ -67,7 +69,7 @@
         hint.setAttribute("aria-hidden", "true");
         hint.textContent = box.tagName.toLowerCase() === "mjx-container"
           ? "← 수식이 넓습니다. 옆으로 밀어 보세요 →" : "← 표가 넓습니다. 옆으로 밀어 보세요 →";
-        box.insertAdjacentElement("beforebegin", hint);
+        anchor.insertAdjacentElement("beforebegin", hint);
       } else if (!scrolls && hint) {
         hint.remove();
       }
