@@ -194,7 +194,11 @@ def _korean_chrome(app: Sphinx, exception) -> None:
     for page in Path(app.outdir).rglob("*.html"):
         source = page.read_text(encoding="utf-8")
         new = attr.sub(lambda m: m.group(1) + CHROME_KO.get(html.unescape(m.group(2)), m.group(2)) + m.group(3), source)
-        new = text.sub(lambda m: ">" + m.group(1) + CHROME_KO.get(m.group(2), m.group(2)) + m.group(3) + "<", new)
+        # whole text nodes only outside the article, so a chapter's own words are never touched
+        parts = re.split(r"(<article\b.*?</article>)", new, flags=re.S)
+        new = "".join(part if part.startswith("<article") else
+                      text.sub(lambda m: ">" + m.group(1) + CHROME_KO.get(m.group(2), m.group(2)) + m.group(3) + "<", part)
+                      for part in parts)
         new = new.replace("© Copyright ", "© ").replace("&#169; Copyright ", "&#169; ")
         if new != source:
             page.write_text(new, encoding="utf-8")
