@@ -117,6 +117,8 @@ def test_figure_alt_text_rule():
     assert ext.figure_alt(cell, "2.2 패킹") == "시간 단계마다 계산하는 시퀀스 수"
     titled = 'ax.set_title("RNN 순전파 시간: 패딩 대 패킹")\nplt.show()'
     assert ext.figure_alt(titled, "2.6 측정") == "그림: RNN 순전파 시간: 패딩 대 패킹 (2.6 측정 절)"
+    fstring = 'ax.set_title(f"{name} 학습 손실")\nplt.show()'
+    assert "{" not in ext.figure_alt(fstring, "3.5 태깅", "손실 곡선을 그립니다. 그다음")
     plain = ext.figure_alt("plot(x)\nplt.show()", "2.2 패킹", "아래 그림은 batch_sizes를 보여 줍니다. 다음은")
     assert plain == "그림 (2.2 패킹 절): 아래 그림은 batch_sizes를 보여 줍니다."
     with pytest.raises(TypeError, match="source"):

@@ -225,7 +225,8 @@ def figure_alt(source: str, heading: str, paragraph: str = "") -> str:
     m = _FIGURE_COMMENT.search(source)
     if m:
         return m.group(1)
-    titles = [t for _, t in _TITLE_CALL.findall(source) if _HANGUL.search(t)]
+    # an f-string title with {placeholders} does not say what the reader sees: skip it
+    titles = [t for _, t in _TITLE_CALL.findall(source) if _HANGUL.search(t) and "{" not in t]
     where = f" ({heading} 절)" if heading else ""
     if titles:
         return "그림: " + ", ".join(dict.fromkeys(titles)) + where
