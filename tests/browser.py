@@ -161,9 +161,21 @@ async (mobile) => {
       const r = a.getBoundingClientRect();
       return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth + 1;
     }) : [];
-    const ok = !!(dialog && dialog.open && links.length >= 3);
+    let ok = !!(dialog && dialog.open && links.length >= 3);
     if (dialog && dialog.open) dialog.close();
-    return {ok, why: ok ? "" : `drawer open=${dialog && dialog.open}, visible links=${links.length}`};
+    let why = ok ? "" : `drawer open=${dialog && dialog.open}, visible links=${links.length}`;
+    // the page-contents button (pages with sections) opens the page's table of contents
+    const secondary = Array.from(document.querySelectorAll(".secondary-toggle")).filter(visible);
+    if (ok && secondary.length) {
+      secondary[0].click();
+      await wait();
+      const toc = document.getElementById("pst-secondary-sidebar-modal");
+      const tocLinks = toc ? Array.from(toc.querySelectorAll("a")).filter(a => a.getBoundingClientRect().width > 0) : [];
+      ok = !!(toc && toc.open && tocLinks.length >= 1);
+      if (toc && toc.open) toc.close();
+      if (!ok) why = `page contents open=${toc && toc.open}, visible links=${tocLinks.length}`;
+    }
+    return {ok, why};
   }
   const shown = () => {
     const r = sidebar.getBoundingClientRect();
