@@ -59,13 +59,19 @@ async () => {
   out.blocks = blocks.length;
   out.wide_blocks = [];
   for (const pre of blocks) {
-    if (!pre.getClientRects().length) continue;  // inside a collapsed cell
+    if (!pre.checkVisibility()) continue;  // inside a collapsed cell
     const r = pre.getBoundingClientRect();
     if (pre.scrollWidth > pre.clientWidth + 1 || r.right > col.right + 1) {
       out.wide_blocks.push({text: pre.innerText.split("\n")[0].slice(0, 60),
                             scroll: pre.scrollWidth, client: pre.clientWidth});
     }
   }
+  // wrapping is only visual: the text a reader copies (copy button: innerText of a detached
+  // clone) is the text shown, line for line
+  out.copy_mismatch = blocks.filter(pre => pre.checkVisibility() &&
+    pre.innerText.replace(/\n+$/, "") !== pre.cloneNode(true).innerText.replace(/\n+$/, ""))
+    .map(pre => pre.innerText.split("\n")[0].slice(0, 40));
+
   // the page itself never scrolls sideways; wide tables and equations scroll in their own box
   out.page_scroll_width = document.documentElement.scrollWidth;
   out.viewport = window.innerWidth;
@@ -214,6 +220,7 @@ class PageReport:
     width: str
     wide_blocks: list = field(default_factory=list)
     blocks: int = 0
+    copy_mismatch: list = field(default_factory=list)
     console_errors: list = field(default_factory=list)
     outside_requests: list = field(default_factory=list)
     math: dict = field(default_factory=dict)
@@ -298,7 +305,7 @@ def inspect_site(root: Path, search_terms=SEARCH_TERMS) -> dict:
                     nav = page.evaluate(NAV_JS, width_name == "mobile") if rel.startswith("book/") else {}
                     texts.setdefault(rel, data["text"])
                     reports.append(PageReport(
-                        page=rel, width=width_name, wide_blocks=data["wide_blocks"], blocks=data["blocks"],
+                        page=rel, width=width_name, wide_blocks=data["wide_blocks"], blocks=data["blocks"], copy_mismatch=data["copy_mismatch"],
                         console_errors=list(errors), outside_requests=list(outside), math=data["math"],
                         page_overflow=max(0, data["page_scroll_width"] - data["viewport"]),
                         wide_uncued=data["wide_uncued"], scrollers=data["scrollers"],

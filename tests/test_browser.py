@@ -57,6 +57,7 @@ def test_navigation_opens_on_a_phone_and_collapses_on_a_laptop(seen):
 def test_code_and_output_stay_within_the_column(seen):
     assert sum(r.blocks for r in seen["reports"]) > 100
     assert not _bad(seen, "wide_blocks")
+    assert not _bad(seen, "copy_mismatch"), "wrapped code must copy as the lines it shows"
 
 
 def test_the_page_never_scrolls_sideways_and_wide_boxes_show_they_scroll(seen):
