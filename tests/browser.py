@@ -82,6 +82,15 @@ async () => {
     }
     return false;
   };
+  // nothing of the main column is cut off at the screen's right edge (outside boxes that scroll)
+  out.clipped = [];
+  const main = document.querySelector("main") || document.body;
+  for (const el of main.querySelectorAll("a, p, span, h1, h2, h3, li, td, th, button, img")) {
+    if (!el.checkVisibility() || el.closest("pre, mjx-container, .bd-sidebar-secondary, dialog")) continue;  // pre: see wide_blocks
+    if (scrollsItself(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.right > window.innerWidth + 1) out.clipped.push(`${el.tagName.toLowerCase()}: ${(el.innerText || el.alt || "").trim().slice(0, 30)}`);
+  }
   out.wide_uncued = [];
   for (const el of article.querySelectorAll("table, mjx-container[display='true']")) {
     if (!el.getClientRects().length) continue;
@@ -225,6 +234,7 @@ class PageReport:
     outside_requests: list = field(default_factory=list)
     math: dict = field(default_factory=dict)
     page_overflow: int = 0
+    clipped: list = field(default_factory=list)
     wide_uncued: list = field(default_factory=list)
     scrollers: int = 0
     scroll_no_cue: list = field(default_factory=list)
@@ -307,7 +317,7 @@ def inspect_site(root: Path, search_terms=SEARCH_TERMS) -> dict:
                     reports.append(PageReport(
                         page=rel, width=width_name, wide_blocks=data["wide_blocks"], blocks=data["blocks"], copy_mismatch=data["copy_mismatch"],
                         console_errors=list(errors), outside_requests=list(outside), math=data["math"],
-                        page_overflow=max(0, data["page_scroll_width"] - data["viewport"]),
+                        page_overflow=max(0, data["page_scroll_width"] - data["viewport"]), clipped=data["clipped"],
                         wide_uncued=data["wide_uncued"], scrollers=data["scrollers"],
                         scroll_no_cue=data["scroll_no_cue"], breaking=data["breaking"], bad_alt=data["bad_alt"], english_ui=data["english_ui"], nav=nav))
                 if width_name == "desktop":

@@ -62,6 +62,7 @@ def test_code_and_output_stay_within_the_column(seen):
 
 def test_the_page_never_scrolls_sideways_and_wide_boxes_show_they_scroll(seen):
     assert not _bad(seen, "page_overflow")
+    assert not _bad(seen, "clipped")
     assert not _bad(seen, "wide_uncued")
     assert not _bad(seen, "scroll_no_cue")
 
