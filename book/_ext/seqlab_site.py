@@ -2,12 +2,13 @@
 
 What it does, and why configuration alone could not:
 
-- **Colab buttons.** Student exercise notebooks are generated at build time (not committed), so
-  the theme's Colab button, which points at the main branch, would lead nowhere for them. For
-  pages under ``book/exercises/`` the button points at the copy of the notebook that the
-  published site carries in ``_sources/`` on the site branch (``seqlab_site_branch``). On every
-  page the Colab link stands in the article header as its own button ("Colab에서 열기") instead
-  of hiding in the launch dropdown.
+- **Colab buttons.** Every notebook page's button opens the copy of its notebook that the
+  published site carries in ``_sources/`` on the site branch (``seqlab_site_branch``), not the
+  main branch: student exercise notebooks exist only there (they are generated at build time),
+  and the chapters' copies have their set-up cell pinned to the commit the site was built from
+  (``pin_chapter_sources`` at ``build-finished``), so a chapter opened in Colab installs the
+  seqlab it was written for. The Colab link stands in the article header as its own button
+  ("Colab에서 열기") instead of hiding in the launch dropdown.
 - **Theme settings** (``config-inited``): no top header bar (it only repeated the search box and
   held hidden copies of the ☰ buttons that the theme scripts bound to, so the visible ones did
   nothing), a fixed light colour mode, no empty general index, Korean prompts for collapsed
@@ -34,9 +35,8 @@ from sphinx.application import Sphinx
 from sphinx.highlighting import PygmentsBridge
 from sphinx.search import languages
 
-from seqlab.assign import colab_url_for_exercise
+from seqlab.assign import git_ref, colab_url_for_page, pin_chapter_sources
 
-EXERCISE_PREFIX = "book/exercises/"
 STATIC = Path(__file__).resolve().parent / "static"
 SETUP_TAG = "seqlab-setup"
 
@@ -156,10 +156,8 @@ def _page_context(app: Sphinx, pagename: str, templatename, context, doctree) ->
         colab = _colab_button(group.get("buttons", []))
         if colab is None:
             continue
-        if pagename.startswith(EXERCISE_PREFIX):
-            repo_url = app.config.html_theme_options.get("repository_url", "")
-            colab["url"] = colab_url_for_exercise(repo_url, app.config.seqlab_site_branch,
-                                                  pagename.rsplit("/", 1)[-1])
+        repo_url = app.config.html_theme_options.get("repository_url", "")
+        colab["url"] = colab_url_for_page(repo_url, app.config.seqlab_site_branch, pagename)
         colab.update(text="Colab에서 열기", tooltip="이 노트북을 Colab에서 엽니다", label="colab-open")
         buttons[i] = colab  # a button of its own, not a one-item dropdown
 
@@ -280,6 +278,13 @@ def _doctree_read(app: Sphinx, doctree: nodes.document) -> None:
             img["classes"] = list(img.get("classes", [])) + ["seqlab-figure"]
 
 
+def _pin_chapters(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    repo_url = app.config.html_theme_options.get("repository_url", "")
+    pin_chapter_sources(Path(app.outdir) / "_sources", repo_url, git_ref(Path(app.srcdir)))
+
+
 def setup(app: Sphinx) -> dict:
     app.add_config_value("seqlab_site_branch", "gh-pages", "html")
     languages["ko"] = "seqlab_search_ko.SearchKorean"
@@ -290,4 +295,5 @@ def setup(app: Sphinx) -> dict:
     # after sphinx-book-theme's add_launch_buttons (priority 501); the page is rendered later
     app.connect("html-page-context", _page_context, priority=900)
     app.connect("build-finished", _korean_chrome)
+    app.connect("build-finished", _pin_chapters)
     return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}
