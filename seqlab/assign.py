@@ -179,13 +179,15 @@ def _string_literal(text: str, indent: str, width: int = 46) -> list[str]:
     return [f'{indent}"{chunk}"' for chunk in textwrap.wrap(text, width, drop_whitespace=False)]
 
 
-def install_lines(source: str) -> list[str]:
+def install_lines(source: str, extras: tuple[str, ...] = ()) -> list[str]:
     """The lines that install seqlab in Colab and explain, in Korean, what to do when it fails.
 
     Colab already has torch, numpy and matplotlib; pip keeps them and adds only seqlab and the
-    Korean font package. ``SEQLAB_INSTALL_SOURCE`` overrides the address (the Colab-like test
-    installs from the local checkout this way).
+    Korean font package (and the optional ``extras`` a chapter needs, e.g. ``timeseries``).
+    ``SEQLAB_INSTALL_SOURCE`` overrides the address (the Colab-like test installs from the local
+    checkout this way).
     """
+    requirement = f"seqlab[{','.join(extras)}] @ " if extras else "seqlab @ "
     return [
         "import importlib.util, os, subprocess, sys",
         "",
@@ -199,7 +201,7 @@ def install_lines(source: str) -> list[str]:
         'if IN_COLAB and not importlib.util.find_spec("seqlab"):',
         '    print("seqlab 설치 중…")',
         '    _pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q",',
-        '                           "--disable-pip-version-check", "seqlab @ " + SEQLAB],',
+        f'                           "--disable-pip-version-check", "{requirement}" + SEQLAB],',
         "                          capture_output=True, text=True)",
         "    if _pip.returncode != 0:",
         '        print(_pip.stdout[-1500:], _pip.stderr[-1500:], sep="\\n")',
@@ -213,14 +215,14 @@ def install_lines(source: str) -> list[str]:
     ]
 
 
-def chapter_setup_source(repo_url: str, ref: str = "main") -> str:
+def chapter_setup_source(repo_url: str, ref: str = "main", extras: tuple[str, ...] = ()) -> str:
     """The first code cell of every chapter: installs seqlab in Colab, explains a missing seqlab.
 
     Chapters are committed with ``ref="main"``; the site build pins the copies it publishes (and
     that the chapters' Colab buttons open) to the commit it was built from, as for exercises.
     """
     head = "# @title 준비 셀: Colab에서는 seqlab을 설치합니다 (로컬에서는 설치된 seqlab을 씁니다)"
-    return "\n".join([head] + install_lines(install_source(repo_url, ref)))
+    return "\n".join([head] + install_lines(install_source(repo_url, ref), extras))
 
 
 def pin_chapter_sources(sources: Path, repo_url: str, ref: str) -> list[Path]:
