@@ -30,6 +30,7 @@ __all__ = [
     "EncoderDecoder",
     "masked_cross_entropy",
     "greedy_decode",
+    "free_running_logits",
     "exact_match",
     "token_accuracy",
     "strip_eos",
@@ -247,6 +248,22 @@ def greedy_decode(model: EncoderDecoder, src: torch.Tensor, src_lengths: torch.T
     model.train(was_training)
     out = torch.stack(tokens, dim=1)  # (B, T')
     return GreedyResult(out, done, torch.stack(attn, dim=1) if attn else None)
+
+
+def free_running_logits(model: EncoderDecoder, src: torch.Tensor, src_lengths: torch.Tensor, steps: int, *,
+                        sos_id: int = SOS_ID) -> torch.Tensor:
+    """Training WITHOUT teacher forcing: the decoder reads its own (detached) argmax of the previous
+    step instead of the true previous token. Returns logits ``(B, steps, V)`` to compare with
+    ``tgt_out`` of width ``steps``. Slower than teacher forcing (one decoder call per step). (7장)"""
+    _check_tokens(src, "src")
+    state = model.start(src, src_lengths)
+    y = torch.full((src.shape[0], 1), sos_id, dtype=torch.long, device=src.device)  # (B, 1)
+    outs = []
+    for _ in range(steps):
+        logits, state = model.decoder(y, state)  # (B, 1, V)
+        outs.append(logits)
+        y = logits.argmax(-1).detach()  # (B, 1): its own guess becomes the next input
+    return torch.cat(outs, dim=1)  # (B, steps, V)
 
 
 def _pad_to(x: torch.Tensor, width: int, pad_id: int) -> torch.Tensor:
