@@ -241,3 +241,47 @@ def test_attention_decoder_records_weights_in_greedy_decoding():
     r = greedy_decode(model, src, torch.tensor([3, 1]), max_len=4)
     assert r.attention.shape == (2, r.tokens.shape[1], 3)
     assert (r.attention[1, :, 1:] == 0).all() and torch.allclose(r.attention.sum(-1), torch.ones(2, r.tokens.shape[1]))
+
+
+# ---------- the number-reading experiments and the heatmap ----------
+
+def test_reading_train_save_load_evaluate(tmp_path):
+    from seqlab.reading import Config, evaluate, load_checkpoint, save_checkpoint, test_numbers, train_model
+
+    for attention, tf in (("none", True), ("location", False)):
+        cfg = Config(attention=attention, steps=2, batch_size=8)
+        model, losses, curve = train_model(cfg, eval_every=2, val_size=20, teacher_forcing=tf)
+        assert len(losses) == 2 and [s for s, _ in curve] == [1, 2]
+        save_checkpoint(model, cfg, tmp_path / "m.pt", split="train")
+        loaded, cfg2, meta = load_checkpoint(tmp_path / "m.pt")
+        assert cfg2 == cfg and meta == {"split": "train"}
+        for a, b in zip(model.state_dict().values(), loaded.state_dict().values()):
+            assert (a - b).abs().max() < 1e-2  # half precision
+        r = evaluate(loaded, test_numbers(30))
+        assert 0 <= r["exact"] <= 1 and 0 <= r["token"] <= 1 and len(r["correct"]) == 30
+
+
+def test_shipped_checkpoints_load_and_match_their_config():
+    from seqlab.reading import CHECKPOINT_DIR, EXPERIMENTS, load_checkpoint
+
+    for cfg in EXPERIMENTS:
+        path = CHECKPOINT_DIR / f"{cfg.name()}.pt"
+        assert path.exists(), f"missing {path}; run `make checkpoints`"
+        _, loaded_cfg, meta = load_checkpoint(path)
+        assert loaded_cfg == cfg and "split" in meta
+    total = sum(p.stat().st_size for p in CHECKPOINT_DIR.glob("*.pt"))
+    assert total < 600_000, total
+
+
+def test_plot_attention_checks_shapes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from seqlab.viz import plot_attention
+
+    ax = plot_attention(torch.full((2, 3), 1 / 3), list("123"), ["백", " "])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["백", "_"]
+    with pytest.raises(ValueError, match=r"\(T, S\)"):
+        plot_attention(torch.ones(2, 3), list("12"), ["a", "b"])
+    with pytest.raises(ValueError, match="one example"):
+        plot_attention(torch.ones(1, 2, 3), list("123"), ["a", "b"])
