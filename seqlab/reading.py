@@ -35,7 +35,8 @@ LENGTH_BUCKETS = ((1, 3), (4, 6), (7, 9), (10, 12))
 
 @dataclass(frozen=True)
 class Config:
-    """One training run. ``attention`` is ``"none"`` or a score name of :data:`seqlab.attention.SCORES`."""
+    """One training run. ``attention`` is ``"none"`` or a score name of :data:`seqlab.attention.SCORES`.
+    (7장, 8장)"""
 
     attention: str = "none"
     seed: int = 0
@@ -46,6 +47,16 @@ class Config:
     d_h: int = 32
     max_digits: int = 12
     clip: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.attention not in ("none",) + SCORES:
+            raise ValueError(f"Config.attention must be 'none' or one of {SCORES}, got {self.attention!r}")
+        for name in ("steps", "batch_size", "d_w", "d_h", "max_digits"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"Config.{name} must be a positive int, got {value!r}")
+        if self.d_h % 2:
+            raise ValueError(f"Config.d_h must be even (a bidirectional encoder of d_h // 2 per direction), got {self.d_h}")
 
     def name(self) -> str:
         return f"{self.attention}-seed{self.seed}"
@@ -118,6 +129,8 @@ def test_numbers(n: int = 1200, max_digits: int = 12) -> list[str]:
 def evaluate(model: EncoderDecoder, numbers: list[str], *, batch_size: int = 400) -> dict:
     """Greedy-decode ``numbers`` and score them. Returns ``{"exact", "token", "by_length":
     {(lo, hi): exact}, "correct": [bool per number]}``. (7장)"""
+    if isinstance(numbers, str) or not len(numbers):
+        raise ValueError("evaluate: numbers must be a non-empty list of digit strings")
     src_v, tgt_v = number_vocabs()
     correct, tok_hits, tok_total = [], 0, 0
     for i in range(0, len(numbers), batch_size):
@@ -139,7 +152,7 @@ def evaluate(model: EncoderDecoder, numbers: list[str], *, batch_size: int = 400
 
 def save_checkpoint(model: EncoderDecoder, cfg: Config, path: Path, **meta) -> None:
     """Half-precision weights (one flat vector, in ``state_dict`` order) plus the config and
-    ``meta`` (e.g. the split used)."""
+    ``meta`` (e.g. the split used). (7장, 8장)"""
     flat = torch.cat([v.detach().flatten() for v in model.state_dict().values()]).to(torch.float16)
     torch.save({"config": asdict(cfg), "flat": flat, "meta": meta}, path)
 

@@ -285,3 +285,16 @@ def test_plot_attention_checks_shapes():
         plot_attention(torch.ones(2, 3), list("12"), ["a", "b"])
     with pytest.raises(ValueError, match="one example"):
         plot_attention(torch.ones(1, 2, 3), list("123"), ["a", "b"])
+
+
+def test_reading_config_and_evaluate_reject_bad_input():
+    from seqlab.reading import Config, build_model, evaluate
+
+    with pytest.raises(ValueError, match="attention"):
+        Config(attention="cosine")
+    with pytest.raises(ValueError, match="steps"):
+        Config(steps=0)
+    with pytest.raises(ValueError, match="even"):
+        Config(d_h=33)
+    with pytest.raises(ValueError, match="non-empty"):
+        evaluate(build_model(Config()), [])
