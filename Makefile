@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv exercises site test browser bench bench-grading execute clean
+.PHONY: help venv exercises site test browser bench bench-grading execute checkpoints clean
 
 help:
 	@echo "make site       정적 사이트를 _build/html에 만듭니다 (학생용 연습 포함)"
@@ -13,6 +13,7 @@ help:
 	@echo "make exercises  학생용 노트북과 autograder zip을 _build/exercises에 만듭니다"
 	@echo "make bench      노트북마다 실행 시간과 최대 메모리를 잽니다 (측정, 테스트 아님)"
 	@echo "make execute    노트북을 다시 실행해 저장된 출력을 새로 씁니다 (저자용)"
+	@echo "make checkpoints 7-8장의 작은 체크포인트를 seqlab/checkpoints에 처음부터 다시 학습합니다 (CPU)"
 	@echo "make bench-grading  학생 40명 분량을 만들어 채점 속도를 잽니다 (작업자 1개, 2개)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -48,6 +49,9 @@ bench: $(STAMP)
 
 bench-grading: exercises
 	$(BIN)/python -m tests.bench_grading --class-size 40
+
+checkpoints: $(STAMP)
+	$(BIN)/python -m seqlab.reading
 
 execute: $(STAMP)
 	$(BIN)/seqlab-bench --inplace
