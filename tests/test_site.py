@@ -127,7 +127,7 @@ def test_figure_alt_text_rule():
 
 # Chapters written before the `# 그림:` rule (README, 장 추가하기 4); remove a name once its figure
 # cells carry the comment. Every other chapter must follow the rule.
-FIGURE_COMMENT_PENDING = {"01-padding", "02-packing", "03-rnn", "04-lstm-gru"}
+FIGURE_COMMENT_PENDING: set[str] = set()
 
 
 def test_every_figure_cell_says_what_it_shows():
