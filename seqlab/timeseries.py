@@ -59,8 +59,9 @@ def load_msft(start: str | None = "2010-01-01", end: str | None = None):
     Columns ``Open, High, Low, Close, Volume`` (prices adjusted for splits and dividends), indexed by
     date, oldest first; rows are trading days. ``start``/``end`` (inclusive, ``"YYYY-MM-DD"``) cut the
     range. The file ships inside the ``pmdarima`` wheel (``pmdarima/datasets/data/msft.tar.gz``,
-    read here directly so pmdarima's models are not imported); it comes from the public-domain (CC0)
-    Kaggle "Huge Stock Market Dataset" by Boris Marjanovic.
+    read here directly so pmdarima's models are not imported); pmdarima credits the
+    Kaggle "Huge Stock Market Dataset" by Boris Marjanovic, listed there as CC0 public domain (not
+    re-checked offline; see README).
     """
     import tarfile
 
