@@ -5,11 +5,11 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv exercises site test bench bench-grading execute checkpoints clean
+.PHONY: help venv exercises site test browser bench bench-grading execute checkpoints clean
 
 help:
 	@echo "make site       정적 사이트를 _build/html에 만듭니다 (학생용 연습 포함)"
-	@echo "make test       모든 테스트: seqlab 단위 테스트, nbval, 연습 파이프라인, 사이트 빌드"
+	@echo "make test       모든 테스트: seqlab 단위 테스트, nbval, 연습 파이프라인, 사이트 빌드, 브라우저(Chromium) 검사"
 	@echo "make exercises  학생용 노트북과 autograder zip을 _build/exercises에 만듭니다"
 	@echo "make bench      노트북마다 실행 시간과 최대 메모리를 잽니다 (측정, 테스트 아님)"
 	@echo "make execute    노트북을 다시 실행해 저장된 출력을 새로 씁니다 (저자용)"
@@ -31,7 +31,17 @@ site: exercises
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	@echo "사이트: _build/html/index.html"
 
-test: $(STAMP)
+# tests/test_browser.py drives Debian's headless Chromium with Korean fonts: installed here when
+# missing (as root, as on CI); otherwise the exact command is printed and make stops.
+browser:
+	@dpkg -s chromium fonts-nanum >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-nanum; \
+	  else \
+	    echo "브라우저 테스트에 필요합니다: sudo apt-get update && sudo apt-get install -y chromium fonts-nanum" >&2; exit 1; \
+	  fi; }
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
