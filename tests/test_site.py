@@ -42,13 +42,29 @@ def test_no_page_loads_anything_from_the_network(site):
 
 def test_colab_buttons(site):
     chapter = (site / "book" / "01-padding.html").read_text(encoding="utf-8")
-    assert "https://colab.research.google.com/github/seqlab-course/seqlab/blob/main/book/01-padding.ipynb" in chapter
+    pinned = ("https://colab.research.google.com/github/seqlab-course/seqlab/blob/gh-pages/"
+              "_sources/book/01-padding.ipynb")  # the site's copy, pinned to the commit it was built from
+    assert pinned in chapter and "blob/main/book/01-padding.ipynb" not in chapter
+    assert (site / "_sources" / "book" / "01-padding.ipynb").is_file()
     exercise = (site / "book" / "exercises" / "01-padding.html").read_text(encoding="utf-8")
     published = ("https://colab.research.google.com/github/seqlab-course/seqlab/blob/gh-pages/"
                  "_sources/book/exercises/01-padding.ipynb")
     assert published in exercise
     assert "blob/main/book/exercises" not in exercise
     assert (site / "_sources" / "book" / "exercises" / "01-padding.ipynb").is_file()
+
+
+def test_pin_chapter_sources_pins_the_published_copies(tmp_path):
+    from seqlab.assign import install_source, pin_chapter_sources
+
+    repo = "https://github.com/seqlab-course/seqlab"
+    (tmp_path / "book").mkdir()
+    chapter, other = tmp_path / "book" / "01-padding.ipynb", tmp_path / "book" / "glossary.md"
+    chapter.write_text(f'{{"source": "{install_source(repo, "main")}"}}', encoding="utf-8")
+    other.write_text("no notebook", encoding="utf-8")
+    assert pin_chapter_sources(tmp_path, repo, "abc123") == [chapter]
+    assert install_source(repo, "abc123") in chapter.read_text(encoding="utf-8")
+    assert "main.zip" not in chapter.read_text(encoding="utf-8")
 
 
 def test_site_shows_student_versions_never_masters_or_hidden_tests(site, assigned):
