@@ -30,7 +30,7 @@ import struct
 from dataclasses import dataclass
 
 __all__ = ["MAX_FRAME", "MAX_DEPTH", "ContractError", "Ref", "write_frame", "read_frame",
-           "encode_value", "decode_value", "is_data"]
+           "encode_value", "decode_value"]
 
 MAX_FRAME = 256 * 1024 * 1024  # bytes in one frame; more is refused, not read
 MAX_DEPTH = 32
@@ -47,6 +47,7 @@ class Ref:
 
     id: int
     type: str
+    name: str = "?"
 
 
 # ------------------------------------------------------------------------------------ frames
@@ -94,27 +95,6 @@ def _torch():
     return sys.modules.get("torch")
 
 
-def is_data(value, depth: int = 0) -> bool:
-    """True if ``value`` crosses the wall as a copy (see the module docstring)."""
-    if depth > MAX_DEPTH:
-        return False
-    if isinstance(value, _SCALARS):
-        return True
-    if isinstance(value, (list, tuple)):
-        return type(value) in (list, tuple) and all(is_data(v, depth + 1) for v in value)
-    if isinstance(value, dict):
-        return type(value) is dict and all(isinstance(k, _SCALARS) and is_data(v, depth + 1)
-                                           for k, v in value.items())
-    torch = _torch()
-    if torch is not None and isinstance(value, torch.Tensor):
-        return type(value) in (torch.Tensor, torch.nn.Parameter) and not value.is_sparse
-    try:
-        import numpy as np
-    except ImportError:  # pragma: no cover
-        return False
-    return (type(value) is np.ndarray and value.dtype.kind in "biufc") or isinstance(value, np.generic)
-
-
 def _float(x: float):
     if math.isnan(x):
         return {"$float": "nan"}
@@ -154,6 +134,10 @@ def encode_value(value, make_ref=None, depth: int = 0):
         return value
     if isinstance(value, float) and type(value) is float:
         return _float(value)
+    if type(value) is complex:
+        return {"$complex": [_float(value.real), _float(value.imag)]}
+    if type(value) is bytes:
+        return {"$bytes": base64.b64encode(value).decode("ascii")}
     if type(value) is list:
         return [encode_value(v, make_ref, depth + 1) for v in value]
     if type(value) is tuple:
@@ -162,6 +146,14 @@ def encode_value(value, make_ref=None, depth: int = 0):
         return {"$dict": [[encode_value(k, make_ref, depth + 1), encode_value(v, make_ref, depth + 1)]
                           for k, v in value.items()]}
     torch = _torch()
+    if torch is not None and isinstance(value, torch.dtype):
+        return {"$dtype": str(value).removeprefix("torch.")}
+    if torch is not None and isinstance(value, torch.device):
+        return {"$device": str(value)}
+    if torch is not None and type(value) is torch.Size:
+        return {"$tuple": [int(v) for v in value]}
+    if torch is not None and type(value) is torch.nn.utils.rnn.PackedSequence:
+        return {"$packed": [encode_value(v, None, depth + 1) for v in value]}
     if torch is not None and type(value) in (torch.Tensor, torch.nn.Parameter) and not value.is_sparse:
         t = value.detach().cpu()
         dtype = str(t.dtype)
@@ -211,6 +203,37 @@ def decode_value(obj, resolve_ref=None, depth: int = 0):
                 raise ContractError("bad dict key")
             out[key] = decode_value(pair[1], resolve_ref, depth + 1)
         return out
+    if "$complex" in obj and isinstance(obj["$complex"], list) and len(obj["$complex"]) == 2:
+        re_, im = (decode_value(v, None, depth + 1) for v in obj["$complex"])
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (re_, im)):
+            raise ContractError("bad complex")
+        return complex(re_, im)
+    if "$bytes" in obj and isinstance(obj["$bytes"], str):
+        try:
+            return base64.b64decode(obj["$bytes"].encode("ascii"), validate=True)
+        except ValueError:
+            raise ContractError("bad bytes") from None
+    if "$dtype" in obj and isinstance(obj["$dtype"], str):
+        import torch
+
+        dtype = getattr(torch, obj["$dtype"], None)
+        if not isinstance(dtype, torch.dtype):
+            raise ContractError("bad dtype")
+        return dtype
+    if "$device" in obj and isinstance(obj["$device"], str):
+        import torch
+
+        try:
+            return torch.device(obj["$device"][:40])
+        except (RuntimeError, TypeError):
+            raise ContractError("bad device") from None
+    if "$packed" in obj and isinstance(obj["$packed"], list) and len(obj["$packed"]) == 4:
+        import torch
+
+        parts = [decode_value(v, None, depth + 1) for v in obj["$packed"]]
+        if not all(p is None or isinstance(p, torch.Tensor) for p in parts) or parts[0] is None:
+            raise ContractError("bad PackedSequence")
+        return torch.nn.utils.rnn.PackedSequence(*parts)
     if "$ndarray" in obj and isinstance(obj["$ndarray"], str):
         return _from_npy(obj["$ndarray"])
     if "$npscalar" in obj and isinstance(obj["$npscalar"], str):
@@ -228,6 +251,6 @@ def decode_value(obj, resolve_ref=None, depth: int = 0):
             t.requires_grad_(True)
         return t
     if "$ref" in obj and isinstance(obj["$ref"], int) and not isinstance(obj["$ref"], bool):
-        ref = Ref(obj["$ref"], str(obj.get("type", "object"))[:200])
+        ref = Ref(obj["$ref"], str(obj.get("type", "object"))[:200], str(obj.get("name", "?"))[:200])
         return resolve_ref(ref) if resolve_ref else ref
     raise ContractError("unknown tagged value")

@@ -12,7 +12,6 @@ student code runs; the student's prints go to stderr, which the grader keeps as 
 """
 from __future__ import annotations
 
-import ast
 import builtins
 import os
 import resource
@@ -72,46 +71,38 @@ def _stub_otter() -> None:
     sys.modules["otter"] = mod
 
 
-def _is_placeholder_def(node) -> bool:
-    body = list(node.body)
-    if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
-            and isinstance(body[0].value.value, str) and len(body) > 1:
-        body = body[1:]  # a docstring
-    return all(isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant) and b.value.value is Ellipsis
-               for b in body)
-
-
 class Runner:
+    """Holds the student's namespace; answers requests with the library's own proxy.
+
+    Requests are served by :class:`seqlab.checks.LocalStudent` and its ``Ref``: the remote proxy
+    in the grader has exactly the local proxy's semantics because it *is* the local proxy, one
+    process away. Only its results cross the wall, as data copies or reference numbers.
+    """
+
     def __init__(self, channel_in, channel_out):
+        from seqlab import checks
+
+        self.checks = checks
         self.rin, self.rout = channel_in, channel_out
         self.ns: dict = {"__name__": "__main__", "__builtins__": builtins}
+        self.student = checks.LocalStudent(self.ns)
         self.objects: dict[int, object] = {}
         self.next_id = 1
-        self.placeholders: set = set()  # code objects of functions whose body is still `...`
-        self.forbidden: list[tuple[object, str, object]] = []
+        self.forbids: list = []
 
     # ------------------------------------------------------------------------------- values
-    def make_ref(self, obj) -> dict:
-        for k, v in self.objects.items():
-            if v is obj:
-                return {"$ref": k, "type": type(obj).__name__}
+    def make_ref(self, ref) -> dict:
+        if not isinstance(ref, self.checks.Ref):
+            raise ContractError(f"{type(ref).__name__} is not data")
         k = self.next_id
         self.next_id += 1
-        self.objects[k] = obj
-        return {"$ref": k, "type": type(obj).__name__}
+        self.objects[k] = ref
+        return {"$ref": k, "type": ref.kind, "name": object.__getattribute__(ref, "_name")}
 
     def resolve(self, ref: Ref):
         if ref.id not in self.objects:
             raise ContractError(f"unknown reference {ref.id}")
         return self.objects[ref.id]
-
-    def answered(self, value, what: str):
-        if value is Ellipsis:
-            raise _NotAnswered(what)
-        code = getattr(value, "__code__", None)
-        if code is not None and code in self.placeholders:
-            raise _NotAnswered(what)
-        return value
 
     # -------------------------------------------------------------------------------- cells
     def run_cells(self, cells: list[str], cell_limit: float, total_limit: float) -> dict:
@@ -125,16 +116,14 @@ class Runner:
                 break
             filename = f"<cell {i + 1}>"
             try:
-                tree = ast.parse(_strip_magics(source), filename)
-            except SyntaxError as exc:
+                code = compile(_strip_magics(source), filename, "exec")
+            except (SyntaxError, ValueError) as exc:
                 errors.append(f"SyntaxError (code cell {i + 1})")
                 print(f"SyntaxError in code cell {i + 1}: {exc}", file=sys.stderr)
                 continue
-            defs = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
-                    and _is_placeholder_def(n)]
             signal.setitimer(signal.ITIMER_REAL, remaining, 0.5)  # keeps firing if swallowed
             try:
-                exec(compile(tree, filename, "exec"), self.ns)
+                exec(code, self.ns)
             except GradingTimeout:
                 timed_out, stopped_at = True, i
             except BaseException as exc:  # noqa: BLE001 - a student's error, even SystemExit
@@ -144,104 +133,77 @@ class Runner:
                 traceback.print_exc(file=sys.stderr)
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
-            for node in defs:
-                fn = self.ns.get(node.name)
-                code = getattr(fn, "__code__", None)
-                if code is not None and code.co_filename == filename and code.co_firstlineno == (
-                        node.decorator_list[0].lineno if node.decorator_list else node.lineno):
-                    self.placeholders.add(code)
             if timed_out:
                 break
         return {"errors": errors, "stopped_at": stopped_at, "timed_out": timed_out, "n_cells": len(cells)}
 
     # ------------------------------------------------------------------------------ requests
+    def arg(self, obj):
+        return decode_value(obj, self.resolve)
+
     def handle(self, req: dict):
         op = req.get("op")
         if op == "get":
-            name = str(req.get("name", ""))
-            if name not in self.ns or name.startswith("__"):
-                raise _NotAnswered(name)
-            return self.answered(self.ns[name], name)
+            return getattr(self.student, str(req.get("name", "")))
+        if op == "defined":
+            return self.student.defined(str(req.get("name", "")))
+        target = self.arg(req.get("target"))
+        if not isinstance(target, self.checks.Ref):
+            raise ContractError("target is not a reference")
         if op == "getattr":
-            obj, name = self.resolve_arg(req["target"]), str(req.get("name", ""))
-            return self.answered(getattr(obj, name), name)
+            return getattr(target, str(req.get("name", "")))
         if op == "call":
-            fn = self.resolve_arg(req["target"])
-            self.answered(fn, str(req.get("what", "")))
-            args = decode_value(req.get("args", []), self.resolve)
-            kwargs = decode_value(req.get("kwargs", {"$dict": []}), self.resolve)
+            args = self.arg(req.get("args", []))
+            kwargs = self.arg(req.get("kwargs", {"$dict": []}))
             if not isinstance(args, list) or not isinstance(kwargs, dict):
                 raise ContractError("bad call arguments")
-            return fn(*args, **{str(k): v for k, v in kwargs.items()})
+            return target(*args, **{str(k): v for k, v in kwargs.items()})
         if op == "getitem":
-            obj = self.resolve_arg(req["target"])
-            return obj[decode_value(req.get("key"), self.resolve)]
-        if op == "forbid":
-            self.forbid([str(n) for n in req.get("names", [])])
-            return None
-        if op == "allow":
-            self.allow()
-            return None
-        if op == "release":
-            for k in req.get("ids", []):
-                self.objects.pop(k, None)
-            return None
+            return target[self.arg(req.get("key"))]
+        if op == "len":
+            return len(target)
         raise ContractError(f"unknown op {op!r}")
 
-    def resolve_arg(self, target):
-        value = decode_value(target, self.resolve)
-        return value
-
-    def forbid(self, names: list[str]) -> None:
-        import importlib
-
-        for dotted in names:
-            module_name, _, attr = dotted.rpartition(".")
-            try:
-                module = importlib.import_module(module_name)
-            except ImportError:
-                continue
-            original = getattr(module, attr, None)
-            if original is None:
-                continue
-
-            def blocked(*args, __name=dotted, **kwargs):
-                raise RuntimeError(f"{__name}은(는) 이 문제에서 쓸 수 없습니다")
-
-            targets = [(module, attr)]
-            for key, value in list(self.ns.items()):
-                if value is original:
-                    targets.append((self.ns, key))
-            for owner, key in targets:
-                if owner is self.ns:
-                    self.forbidden.append((owner, key, original))
-                    owner[key] = blocked
-                else:
-                    self.forbidden.append((owner, key, original))
-                    setattr(owner, key, blocked)
-
-    def allow(self) -> None:
-        for owner, key, original in reversed(self.forbidden):
-            if isinstance(owner, dict):
-                owner[key] = original
-            else:
-                setattr(owner, key, original)
-        self.forbidden.clear()
-
     def serve(self) -> None:
+        checks = self.checks
         while True:
             try:
                 req = read_frame(self.rin)
             except EOFError:
                 return
-            if req.get("op") == "bye":
+            op = req.get("op")
+            if op == "bye":
                 return
-            if req.get("op") == "run_cells":
+            if op == "run_cells":
                 cells = [str(c) for c in req.get("cells", [])]
                 out = self.run_cells(cells, float(req.get("cell_limit", 60)), float(req.get("total_limit", 120)))
                 write_frame(self.rout, {"ok": encode_value(out)})
                 continue
+            if op == "forbid":
+                try:
+                    cm = self.student.forbid(*[str(n) for n in req.get("names", [])])
+                    cm.__enter__()
+                    self.forbids.append(cm)
+                    write_frame(self.rout, {"ok": None})
+                except Exception as exc:  # noqa: BLE001
+                    write_frame(self.rout, {"error": {"kind": "exception", "type": type(exc).__name__,
+                                                      "message": str(exc)[:500]}})
+                continue
+            if op == "allow":
+                while self.forbids:
+                    try:
+                        self.forbids.pop().__exit__(None, None, None)
+                    except Exception:  # noqa: BLE001
+                        pass
+                write_frame(self.rout, {"ok": None})
+                continue
+            if op == "release":
+                for k in req.get("ids", []):
+                    self.objects.pop(k, None)
+                write_frame(self.rout, {"ok": None})
+                continue
             limit = float(req.get("limit", 10))
+            what = str(req.get("what", ""))[:200]
             signal.setitimer(signal.ITIMER_REAL, limit, 0.5)
             try:
                 try:
@@ -249,27 +211,36 @@ class Runner:
                 finally:
                     signal.setitimer(signal.ITIMER_REAL, 0)
                 reply = {"ok": encode_value(value, self.make_ref)}
-            except _NotAnswered as exc:
-                reply = {"error": {"kind": "not_answered", "type": "NotAnswered", "message": str(exc)}}
+            except checks.NotAnswered as exc:
+                reply = {"error": {"kind": "not_answered", "what": str(exc.what)[:500]}}
+            except checks.CheckFailed as exc:  # a forbidden function was called
+                reply = {"error": {"kind": "check_failed", "message": _text(exc)}}
+            except checks.StudentError as exc:
+                reply = {"error": {"kind": "student_error", "call": str(exc.call)[:300],
+                                   "types": [str(t)[:100] for t in exc.type_names][:20],
+                                   "message": _text(exc.message)}}
             except GradingTimeout:
-                reply = {"error": {"kind": "timeout", "type": "TimeoutError", "message": f"{limit:g}초 안에 끝나지 않았습니다"}}
-            except BaseException as exc:  # noqa: BLE001 - the student's exception, as data
-                try:
-                    message = str(exc)[:2000]
-                except BaseException:  # noqa: BLE001 - even __str__ may be hostile
-                    message = ""
-                reply = {"error": {"kind": "exception", "type": type(exc).__name__[:100],
-                                   "bases": [c.__name__ for c in type(exc).__mro__[1:6]],
-                                   "message": message if isinstance(message, str) else ""}}
+                reply = {"error": {"kind": "student_error", "call": what, "types": ["TimeoutError"],
+                                   "message": f"{limit:g}초 안에 끝나지 않았습니다"}}
+            except ContractError as exc:
+                reply = {"error": {"kind": "contract", "message": _text(exc)}}
+            except BaseException as exc:  # noqa: BLE001 - e.g. KeyboardInterrupt raised by the student
+                reply = {"error": {"kind": "student_error", "call": what,
+                                   "types": [c.__name__[:100] for c in type(exc).__mro__
+                                             if c not in (object, BaseException)][:20],
+                                   "message": _text(exc)}}
             try:
                 write_frame(self.rout, reply)
             except (ContractError, TypeError, ValueError) as exc:
-                write_frame(self.rout, {"error": {"kind": "not_data", "type": "ContractError",
-                                                  "message": str(exc)[:500]}})
+                write_frame(self.rout, {"error": {"kind": "contract", "message": str(exc)[:500]}})
 
 
-class _NotAnswered(Exception):
-    pass
+def _text(exc) -> str:
+    try:
+        text = str(exc)
+    except BaseException:  # noqa: BLE001 - even __str__ may be hostile
+        return ""
+    return text[:2000] if isinstance(text, str) else ""
 
 
 def _limits(memory_mib: int, cpu_seconds: int) -> None:
@@ -296,8 +267,13 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     import torch  # noqa: F401 - before the memory limit: its import maps a lot of address space
 
+    from seqlab import checks
+
     _limits(memory_mib, cpu_seconds)
     _stub_otter()
+    # the notebook's own self-checks (grader.check) do not count here: skip them
+    checks.Checker.check = lambda self, question: print(f"(채점 중에는 {question} 확인 셀을 건너뜁니다)")
+    checks.Checker.check_all = lambda self: print("(채점 중에는 확인 셀을 건너뜁니다)")
     write_frame(rout, {"event": "ready"})
     Runner(rin, rout).serve()
     return 0
