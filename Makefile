@@ -5,11 +5,13 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv exercises site test bench bench-grading execute clean
+.PHONY: help venv sandbox exercises site test test-fast bench bench-grading execute clean
 
 help:
 	@echo "make site       정적 사이트를 _build/html에 만듭니다 (학생용 연습 포함)"
-	@echo "make test       모든 테스트: seqlab 단위 테스트, nbval, 연습 파이프라인, 사이트 빌드"
+	@echo "make test       모든 테스트: seqlab 단위 테스트, nbval, 연습 파이프라인, 채점, 사이트 빌드"
+	@echo "make test-fast  단위 테스트만 (1분 안쪽; 노트북 실행, 채점, 사이트 빌드는 빼고)"
+	@echo "make sandbox    채점 샌드박스(bubblewrap)가 없으면 설치합니다 (Debian/Ubuntu, root)"
 	@echo "make exercises  학생용 노트북과 autograder zip을 _build/exercises에 만듭니다"
 	@echo "make bench      노트북마다 실행 시간과 최대 메모리를 잽니다 (측정, 테스트 아님)"
 	@echo "make execute    노트북을 다시 실행해 저장된 출력을 새로 씁니다 (저자용)"
@@ -23,6 +25,17 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
+# seqlab-grade runs student code only inside bubblewrap. On a fresh Debian/Ubuntu machine, as
+# root, this installs it; otherwise it says what to do (the grading tests are then skipped).
+sandbox:
+	@if command -v bwrap >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; \
+	else \
+	  echo "bubblewrap(bwrap)가 없습니다. 'sudo apt-get install bubblewrap' 후 다시 실행하세요."; \
+	  echo "(없으면 채점 테스트는 건너뜁니다. book/instructors.md의 '샌드박스' 절 참고)"; \
+	fi
+
 exercises: $(STAMP)
 	$(BIN)/seqlab-assign
 
@@ -30,13 +43,17 @@ site: exercises
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	@echo "사이트: _build/html/index.html"
 
-test: $(STAMP)
+test: $(STAMP) sandbox
 	$(BIN)/python -m pytest
+
+# unit tests only: no notebook is executed, no exercise is built, nothing is graded
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -o addopts="-p no:cacheprovider" -m "not slow" tests
 
 bench: $(STAMP)
 	$(BIN)/seqlab-bench
 
-bench-grading: exercises
+bench-grading: exercises sandbox
 	$(BIN)/python -m tests.bench_grading --class-size 40
 
 execute: $(STAMP)

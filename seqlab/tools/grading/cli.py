@@ -15,7 +15,7 @@ from pathlib import Path
 from ..otterfmt import hidden_statements, tests_from_zip, tests_hash
 from ..settings import find_autograder
 from . import collect as _collect
-from .collect import STATUS_OK, STATUS_TIMEOUT, plan, read_roster, verify_originals
+from .collect import STATUS_OK, STATUS_STOPPED, STATUS_TIMEOUT, plan, read_roster, verify_originals
 from .gradebook import Gradebook, summary_figure, summary_table
 from .sandbox import Limits, available
 
@@ -96,7 +96,7 @@ def grade_class(exercise: str, submissions: Path, out: Path, *, autograder: Path
             notes.append("cell errors: " + ", ".join(cells["errors"][:5]))
         status = STATUS_OK
         if cells.get("timed_out") or cells.get("killed"):
-            status = STATUS_TIMEOUT
+            status = STATUS_TIMEOUT if cells.get("timed_out") else STATUS_STOPPED
             notes.append(f"stopped in code cell {cells['stopped_at'] + 1} of {cells['n_cells']}; "
                          "questions before it were graded")
         if unsandboxed:

@@ -19,13 +19,14 @@ from pathlib import Path
 
 __all__ = ["nfc", "student_id_from_filename", "student_id_for", "read_roster", "SubmissionFile",
            "collect", "code_cells", "NotANotebook", "Planned", "plan", "verify_originals",
-           "STATUS_OK", "STATUS_TIMEOUT", "STATUS_NOT_NOTEBOOK", "STATUS_DUPLICATE", "GRADED_STATUSES"]
+           "STATUS_OK", "STATUS_TIMEOUT", "STATUS_STOPPED", "STATUS_NOT_NOTEBOOK", "STATUS_DUPLICATE", "GRADED_STATUSES"]
 
 STATUS_OK = "ok"
 STATUS_TIMEOUT = "timeout"
+STATUS_STOPPED = "stopped"  # the runner died (memory, CPU, crash); graded with the cells before
 STATUS_NOT_NOTEBOOK = "not a notebook"
 STATUS_DUPLICATE = "duplicate"
-GRADED_STATUSES = (STATUS_OK, STATUS_TIMEOUT)
+GRADED_STATUSES = (STATUS_OK, STATUS_TIMEOUT, STATUS_STOPPED)
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 

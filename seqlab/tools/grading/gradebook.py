@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 from ..otterfmt import find_leak
-from .collect import GRADED_STATUSES, STATUS_DUPLICATE, STATUS_NOT_NOTEBOOK, STATUS_TIMEOUT, nfc
+from .collect import GRADED_STATUSES, STATUS_DUPLICATE, STATUS_NOT_NOTEBOOK, STATUS_STOPPED, STATUS_TIMEOUT, nfc
 
 __all__ = ["GRADER_VERSION", "Gradebook", "student_status", "summary_table", "summary_figure",
            "safe_name", "write_atomic"]
@@ -58,6 +58,8 @@ def student_status(status: str) -> str:
         return "채점을 마쳤습니다"
     if status == STATUS_TIMEOUT:
         return "시간 또는 메모리 제한에 걸렸습니다. 멈춘 셀 앞까지 정의된 답으로 채점했습니다"
+    if status == STATUS_STOPPED:
+        return "실행이 중간에 끝났습니다(오류, 메모리 또는 CPU 제한). 멈춘 셀 앞까지 정의된 답으로 채점했습니다"
     if status == STATUS_NOT_NOTEBOOK:
         return "노트북(.ipynb)으로 읽을 수 없는 파일입니다. 다시 제출해 주세요"
     if status == STATUS_DUPLICATE:
