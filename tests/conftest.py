@@ -57,3 +57,14 @@ def site(assigned, tmp_path_factory) -> Path:
                           capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-5000:]
     return src / "_build" / "html"
+
+
+# `make test-fast` runs `pytest -m "not slow" tests`: unit tests only. A test is slow when it
+# needs a built exercise, the site, a sandboxed grading run, or executes notebooks.
+SLOW_FIXTURES = {"assigned", "site", "graded_class", "graded_exercise", "adversarial"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.slow)
