@@ -68,6 +68,7 @@ class RunnerTimeout(RuntimeError):
 
 
 _PROBE: dict[str, str] = {}
+RUNNER_CPU: list[float] = []  # CPU seconds the runners reported on closing (for the benchmark only)
 
 
 def available() -> str:
@@ -258,6 +259,13 @@ class Sandbox:
             pass
 
     def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                reply = self.request({"op": "usage"}, 5)
+                if isinstance(reply.get("ok"), float):
+                    RUNNER_CPU.append(reply["ok"])
+            except (RunnerDied, RunnerTimeout):
+                pass
         if self.proc.poll() is None:
             try:
                 write_frame(self.proc.stdin, {"op": "bye"})
