@@ -5,6 +5,7 @@ See :mod:`seqlab.tools.grading` for the rooms and ``book/instructors.md`` for wh
 from __future__ import annotations
 
 import argparse
+import hashlib
 import shutil
 import sys
 import tempfile
@@ -35,6 +36,10 @@ def refusal_message(why: str) -> str:
             ".venv/bin/seqlab-grade ...'\n"
             "- 위험을 알고도 샌드박스 없이 채점하려면 --unsandboxed를 붙이세요(모든 행에 sandbox=none이 표시되고, "
             "이어 채점할 때 그 행들은 다시 채점합니다).")
+
+
+def _log_path(folder: Path, p) -> Path:
+    return folder / (hashlib.sha256(p.sub.rel.encode("utf-8")).hexdigest()[:24] + ".log")
 
 
 def grade_class(exercise: str, submissions: Path, out: Path, *, autograder: Path | None = None,
@@ -85,7 +90,7 @@ def grade_class(exercise: str, submissions: Path, out: Path, *, autograder: Path
             book.write_feedback()
 
     def grade(p):
-        log_path = logs / f"{abs(hash(p.sub.rel))}.log"
+        log_path = _log_path(logs, p)
         try:
             report = judge(p.cells, questions, log_path, limits, sandboxed=not unsandboxed)
         except Exception as exc:  # noqa: BLE001 - one submission never stops the class
@@ -104,7 +109,7 @@ def grade_class(exercise: str, submissions: Path, out: Path, *, autograder: Path
         return p, status, report.scores, notes, report.public
 
     def log_of(p) -> str:
-        path = logs / f"{abs(hash(p.sub.rel))}.log"
+        path = _log_path(logs, p)
         try:
             return path.read_bytes()[-20000:].decode("utf-8", errors="replace")
         except OSError:

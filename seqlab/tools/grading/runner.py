@@ -254,6 +254,9 @@ def _limits(memory_mib: int, cpu_seconds: int) -> None:
     if cpu_seconds > 0:
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # the log (stderr) and scratch files: a write past 64 MiB fails with an error, never kills
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 2**20, 64 * 2**20))
 
 
 def main(argv: list[str] | None = None) -> int:
