@@ -3,11 +3,16 @@
 ``seqlab-assign`` (or ``python -m seqlab.assign``) runs ``otter assign`` on every master in
 ``notebooks/`` and then finishes each student notebook for the course:
 
-- a first cell with an "Open in Colab" badge and Korean instructions;
-- one set-up cell that, in Colab, installs seqlab (pinned to the commit the site was built from)
-  and otter-grader, and everywhere unpacks the public tests into ``tests/`` (locally it installs
-  nothing and never overwrites a file);
-- Korean text for otter's English "check all" cell.
+- after the title, an "Open in Colab" link and Korean instructions;
+- one set-up cell that, in Colab, installs seqlab only (an archive of the commit the site was
+  built from; Colab's own torch/numpy/matplotlib are kept), explains in Korean what to do when
+  that fails or when seqlab is missing locally, and creates ``grader``
+  (:class:`seqlab.checks.Checker`) from the public tests packed into the cell itself, so that the
+  notebook needs no file beside it (Colab opens it with none);
+- relative chapter links made absolute (to the published site), a ``grader.check_all()`` cell and
+  Korean instructions for downloading, naming and submitting the file.
+
+Otter is used for its assign format and the autograder zip only; students never install it.
 
 Output, all git-ignored::
 
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -30,13 +36,14 @@ from pathlib import Path
 
 import nbformat
 
+from .checks import read_test_file
 from .colab import pack_tests
 
-__all__ = ["colab_url_for_exercise", "read_site_settings", "hidden_test_sources",
-           "solution_lines", "packed_public_tests", "check_no_hidden_leak", "check_no_solution_leak",
+__all__ = ["colab_url_for_exercise", "read_site_settings", "site_url", "install_source",
+           "install_lines", "chapter_setup_source", "hidden_test_sources",
+           "solution_lines", "packed_public_tests", "secret_lines", "check_no_hidden_leak", "check_no_solution_leak",
            "assign_exercise", "main"]
 
-OTTER_VERSION = "7.0.0"
 SETUP_TAG = "seqlab-setup"
 
 
@@ -72,20 +79,11 @@ def _git_ref(root: Path) -> str:
         return "main"
 
 
-def _read_test_file(path: Path) -> dict:
-    """The ``test`` dict of an otter OK-format test file, read without running it."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "test" for t in node.targets):
-            return ast.literal_eval(node.value)
-    raise ValueError(f"{path}: no `test = {{...}}` found; is this an otter test file?")
-
-
 def hidden_test_sources(tests_dir: Path) -> list[str]:
     """The code of every hidden test case in an otter ``tests/`` folder (for leak checks)."""
     codes = []
     for path in sorted(Path(tests_dir).glob("*.py")):
-        for suite in _read_test_file(path).get("suites", []):
+        for suite in read_test_file(path).get("suites", []):
             for case in suite.get("cases", []):
                 if case.get("hidden"):
                     codes.append(case["code"])
@@ -149,51 +147,132 @@ def _doctest_lines(code: str) -> list[str]:
     return lines
 
 
-def _setup_cell_source(name: str, blob: str, repo_url: str, ref: str) -> str:
+def site_url(repo_url: str) -> str:
+    """Address of the published site (GitHub Pages of ``repo_url``), ending in ``/``."""
+    if "github.com/" not in repo_url:
+        raise ValueError(f"the site is published with GitHub Pages; repository url is {repo_url!r}")
+    org, repo = repo_url.rstrip("/").split("github.com/")[-1].split("/")[:2]
+    return f"https://{org.lower()}.github.io/{repo}/"
+
+
+def install_source(repo_url: str, ref: str) -> str:
+    """What Colab installs seqlab from: an archive of exactly commit ``ref`` (no git, no history)."""
+    return f"{repo_url.rstrip('/')}/archive/{ref}.zip"
+
+
+#: The Korean messages of the set-up cells (one home for exercises and chapters).
+INSTALL_FAILED = ("seqlab을 설치하지 못했습니다. (1) 인터넷 연결을 확인하고 이 셀을 다시 실행하세요. "
+                  "(2) 그래도 안 되면 메뉴의 런타임 → 런타임 다시 시작을 누른 뒤 다시 실행하세요. "
+                  "(3) 계속 실패하면 위에 나온 오류 내용을 강사에게 보내 주세요.")
+NOT_INSTALLED = ("seqlab이 설치되어 있지 않습니다. Colab에서 열었다면 이 셀을 다시 실행하세요. 내 컴퓨터라면 "
+                 "저장소 폴더에서 `make venv`를 실행한 뒤 `.venv`의 파이썬을 커널로 고르거나, "
+                 "`pip install -e .`로 seqlab을 설치하세요.")
+
+
+def _string_literal(text: str, indent: str, width: int = 46) -> list[str]:
+    """``text`` as adjacent string literals, short enough for a narrow page (Korean is wide)."""
+    return [f'{indent}"{chunk}"' for chunk in textwrap.wrap(text, width, drop_whitespace=False)]
+
+
+def install_lines(source: str) -> list[str]:
+    """The lines that install seqlab in Colab and explain, in Korean, what to do when it fails.
+
+    Colab already has torch, numpy and matplotlib; pip keeps them and adds only seqlab and the
+    Korean font package. ``SEQLAB_INSTALL_SOURCE`` overrides the address (the Colab-like test
+    installs from the local checkout this way).
+    """
+    return [
+        "import importlib.util, os, subprocess, sys",
+        "",
+        "try:",
+        "    import google.colab  # noqa: F401  (Colab에만 있는 모듈)",
+        "    IN_COLAB = True",
+        "except ImportError:",
+        "    IN_COLAB = False",
+        'SEQLAB = os.environ.get("SEQLAB_INSTALL_SOURCE",',
+        f'                        "{source}")',
+        'if IN_COLAB and not importlib.util.find_spec("seqlab"):',
+        '    print("seqlab 설치 중…")',
+        '    _pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q",',
+        '                           "--disable-pip-version-check", "seqlab @ " + SEQLAB],',
+        "                          capture_output=True, text=True)",
+        "    if _pip.returncode != 0:",
+        '        print(_pip.stdout[-1500:], _pip.stderr[-1500:], sep="\\n")',
+        "        raise RuntimeError(",
+        *_string_literal(INSTALL_FAILED, "            "),
+        "        )",
+        'if not importlib.util.find_spec("seqlab"):',
+        "    raise ModuleNotFoundError(",
+        *_string_literal(NOT_INSTALLED, "        "),
+        "    )",
+    ]
+
+
+def chapter_setup_source(repo_url: str, ref: str = "main") -> str:
+    """The first code cell of every chapter: installs seqlab in Colab, explains a missing seqlab.
+
+    Chapters are committed with ``ref="main"``; the site build pins the copies it publishes (and
+    that the chapters' Colab buttons open) to the commit it was built from, as for exercises.
+    """
+    head = "# @title 준비 셀: Colab에서는 seqlab을 설치합니다 (로컬에서는 설치된 seqlab을 씁니다)"
+    return "\n".join([head] + install_lines(install_source(repo_url, ref)))
+
+
+def _setup_cell_source(name: str, blob: str, source: str) -> str:
     chunks = textwrap.wrap(blob, 76)
     packed = "\n".join(f'    "{c}"' for c in chunks)
-    return f'''# 준비 셀: 이 노트북에서 가장 먼저 한 번 실행하세요.
-# - Colab에서는 seqlab과 otter-grader를 정해진 버전으로 설치합니다.
-# - 어디서든 공개 테스트를 tests/ 폴더에 풀어 둡니다(이미 있는 파일은 건드리지 않습니다).
-import subprocess
-import sys
-
-if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "seqlab @ git+{repo_url.rstrip('/')}@{ref}",
-                    "otter-grader=={OTTER_VERSION}"], check=True)
-
-from seqlab.colab import prepare_exercise
-
-PUBLIC_TESTS = (
-{packed}
-)
-prepare_exercise("{name}", PUBLIC_TESTS)'''
+    lines = ["# @title 준비 셀: 가장 먼저 한 번 실행하세요 (Colab에서는 seqlab을 설치합니다)"]
+    lines += install_lines(source)
+    lines += ["", "from seqlab.checks import Checker", "", "PUBLIC_TESTS = (", packed, ")",
+              f'grader = Checker("{name}", PUBLIC_TESTS, globals())',
+              'print(f"준비 완료: 문제 {len(grader.questions)}개 ({\', \'.join(grader.questions)})")']
+    return "\n".join(lines)
 
 
 def _intro_cell_source(name: str, colab_url: str) -> str:
-    return f"""**[▶ Colab에서 열기]({colab_url})**
+    return f"""**[▶ Colab에서 열기]({colab_url})** · 채점형 연습 `{name}` (학생용)
 
-**채점형 연습 `{name}` — 학생용 노트북**
+1. 위 링크로 Colab에서 열거나, 저장소를 내려받아 로컬 Jupyter에서 엽니다.
+2. 바로 아래 **준비 셀**을 가장 먼저 실행합니다. Colab에서는 seqlab을 설치하느라 수십 초가 걸릴 수 있습니다.
+3. 문제마다 `...`를 여러분의 코드로 바꾸고, 그 아래 `grader.check("q1")` 같은 셀을 실행해 확인합니다.
+   아직 풀지 않은 문제는 "아직 답을 쓰지 않았습니다"라고 나옵니다.
+4. 다 풀면 맨 아래 **제출하기** 안내대로 파일을 내려받아 제출합니다. 채점 때는 숨은 테스트도 함께 돌아갑니다."""
 
-1. 위 링크를 눌러 Colab에서 열거나, 저장소를 내려받아 로컬에서 엽니다.
-2. 바로 아래 **준비 셀**을 먼저 실행합니다. Colab에서는 필요한 패키지를 설치하므로 1분쯤 걸릴 수 있습니다.
-3. 문제마다 `...`를 채우고 `grader.check("q1")` 같은 셀을 실행해 공개 테스트로 확인합니다.
-4. 다 풀면 이 `.ipynb` 파일을 그대로 제출합니다. 채점 때는 숨은 테스트도 함께 돌아갑니다."""
+
+def _submit_cell_source(name: str) -> str:
+    return f"""## 제출하기
+
+1. 위의 `grader.check_all()` 셀을 실행해 모든 문제를 확인합니다(숨은 테스트는 채점 때 돌아갑니다).
+2. 노트북을 내려받습니다. Colab: 메뉴 **파일 → 다운로드 → .ipynb 다운로드**. Jupyter: **File → Download**.
+3. 내려받은 파일의 이름을 `학번_{name}.ipynb` 꼴로 바꿉니다. 예: `20261234_{name}.ipynb`
+   채점표에는 파일 이름에서 연습 이름을 뺀 부분(여기서는 학번)이 학생 id로 적힙니다. Colab이 붙이는
+   `사본 -`, `Copy of`, ` (1)` 같은 말은 채점기가 떼어 내지만, 학번이 빠지면 누구의 제출인지 알 수 없습니다.
+4. 강사가 안내한 곳에 이 `.ipynb` 파일 하나를 올립니다. 문제 셀과 `grader.check` 셀은 지우지 마세요."""
 
 
-def _finish_student_notebook(path: Path, name: str, blob: str, colab_url: str, repo_url: str,
-                             ref: str) -> None:
+_CHAPTER_LINK = re.compile(r"\]\(\.\./(\d\d-[\w-]+)\.(?:ipynb|md)\)")
+
+
+def absolute_chapter_links(markdown: str, site: str) -> str:
+    """Relative links to chapters (``../01-padding.ipynb``) as links to the published site,
+    so that they work in Colab, where the notebook has no folder around it."""
+    return _CHAPTER_LINK.sub(lambda m: f"]({site}book/{m.group(1)}.html)", markdown)
+
+
+def _finish_student_notebook(path: Path, name: str, blob: str, colab_url: str, source: str,
+                             site: str) -> None:
     nb = nbformat.read(path, as_version=4)
     intro = nbformat.v4.new_markdown_cell(_intro_cell_source(name, colab_url))
-    setup = nbformat.v4.new_code_cell(_setup_cell_source(name, blob, repo_url, ref))
-    setup.metadata["tags"] = [SETUP_TAG]
+    setup = nbformat.v4.new_code_cell(_setup_cell_source(name, blob, source))
+    setup.metadata["tags"] = [SETUP_TAG, "hide-input"]
+    setup.metadata["cellView"] = "form"  # Colab shows the title line only
+    check_all = nbformat.v4.new_code_cell("grader.check_all()")
+    submit = nbformat.v4.new_markdown_cell(_submit_cell_source(name))
     for cell in nb.cells:
-        if cell.cell_type == "code" and cell.source.startswith("# Initialize Otter"):
-            cell.source = cell.source.replace("# Initialize Otter", "# 채점 도구(otter) 준비: 공개 테스트로 답을 확인합니다", 1)
-        if cell.cell_type == "markdown" and "To double-check your work" in cell.source:
-            cell.source = "---\n\n아래 셀은 공개 테스트 전체를 한 번에 다시 실행합니다."
-    nb.cells = [intro, setup] + nb.cells
+        if cell.cell_type == "markdown":
+            cell.source = absolute_chapter_links(cell.source, site)
+    title, rest = nb.cells[:1], nb.cells[1:]
+    nb.cells = title + [intro, setup] + rest + [check_all, submit]
     for i, cell in enumerate(nb.cells):  # stable ids: the same master gives the same notebook
         cell["id"] = f"{name}-{i:03d}"
     nbformat.validate(nb)
@@ -217,8 +296,9 @@ def assign_exercise(master: Path, out_dir: Path, site_dir: Path | None, *, repo_
     if not public:
         raise RuntimeError(f"{master}: otter assign wrote no public tests")
     _finish_student_notebook(student_nb, name, pack_tests(public),
-                             colab_url_for_exercise(repo_url, site_branch, name), repo_url, ref)
-    check_no_hidden_leak(dest / "autograder" / "tests", [dest / "student"])
+                             colab_url_for_exercise(repo_url, site_branch, name),
+                             install_source(repo_url, ref), site_url(repo_url))
+    check_no_hidden_leak(dest / "autograder" / "tests", [dest / "student"], master)
     check_no_solution_leak(master, student_nb)
     if site_dir is not None:
         site_dir.mkdir(parents=True, exist_ok=True)
@@ -232,19 +312,34 @@ def packed_public_tests(nb) -> dict[str, str]:
 
     for cell in nb.cells:
         if SETUP_TAG in cell.metadata.get("tags", []):
-            literal = cell.source.split("PUBLIC_TESTS = ", 1)[1].split("\nprepare_exercise")[0]
+            literal = cell.source.split("PUBLIC_TESTS = ", 1)[1].split("\ngrader = ")[0]
             return unpack_tests("".join(ast.literal_eval(literal)))
     return {}
 
 
-def check_no_hidden_leak(autograder_tests: Path, places: list[Path]) -> None:
-    """Raise if a statement of any hidden test appears in a file under ``places``.
+def secret_lines(autograder_tests: Path, master: Path | None = None) -> set[str]:
+    """The statements of the hidden tests that a student must never see (the leak rule).
+
+    A statement counts when it is longer than 12 characters and does not also appear in the
+    master's public content (markdown, ordinary code cells, public tests): an import line shared
+    with the public notebook (even as part of a longer line) reveals nothing.
+    """
+    public = ""
+    if master is not None:
+        public = "\n".join(c.source for c in nbformat.read(master, as_version=4).cells
+                           if not (c.cell_type == "code" and c.source.lstrip().startswith("# HIDDEN")))
+    lines = set()
+    for code in hidden_test_sources(autograder_tests):
+        lines.update(line.strip() for line in _doctest_lines(code) if len(line.strip()) > 12)
+    return {line for line in lines if line not in public}
+
+
+def check_no_hidden_leak(autograder_tests: Path, places: list[Path], master: Path | None = None) -> None:
+    """Raise if a secret statement of a hidden test (:func:`secret_lines`) appears under ``places``.
 
     Public test files are packed inside the student notebook too, so the check unpacks those.
     """
-    hidden_lines = set()
-    for code in hidden_test_sources(autograder_tests):
-        hidden_lines.update(line.strip() for line in _doctest_lines(code) if len(line.strip()) > 12)
+    hidden_lines = secret_lines(autograder_tests, master)
     for place in places:
         files = [place] if place.is_file() else sorted(p for p in place.rglob("*") if p.is_file())
         for path in files:

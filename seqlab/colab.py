@@ -1,8 +1,9 @@
-"""What the first cell of every student notebook runs (in Colab and locally).
+"""Helpers for the set-up cell of every student notebook (in Colab and locally).
 
 The student notebook carries its public tests inside its set-up cell as one packed string,
-so a notebook opened in Colab is self-contained: no test file has to be fetched. Hidden
-tests never travel this way; they exist only in the instructor's autograder zip.
+so a notebook opened in Colab is self-contained: no test file has to be fetched, and nothing
+is written beside the notebook. Hidden tests never travel this way; they exist only in the
+instructor's autograder zip and in the grader.
 """
 from __future__ import annotations
 
@@ -10,14 +11,19 @@ import base64
 import json
 import sys
 import zlib
-from pathlib import Path
 
-__all__ = ["in_colab", "pack_tests", "unpack_tests", "prepare_exercise"]
+__all__ = ["in_colab", "pack_tests", "unpack_tests"]
 
 
 def in_colab() -> bool:
-    """True inside Google Colab."""
-    return "google.colab" in sys.modules
+    """True inside Google Colab (where the module ``google.colab`` can be imported)."""
+    if "google.colab" in sys.modules:
+        return True
+    try:
+        import google.colab  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def pack_tests(files: dict[str, str]) -> str:
@@ -45,23 +51,3 @@ def unpack_tests(blob: str) -> dict[str, str]:
         if "/" in name or "\\" in name or name.startswith(".") or not name.endswith(".py"):
             raise ValueError(f"unpack_tests: refusing the file name {name!r}")
     return files
-
-
-def prepare_exercise(name: str, public_tests: str, tests_dir: str | Path = "tests") -> Path:
-    """Put the exercise's public tests into ``tests_dir`` so that ``grader.check`` works.
-
-    Files that already exist are left untouched (locally the tests are already there, and an
-    autograder's own tests are never overwritten). Returns the tests folder.
-    """
-    files = unpack_tests(public_tests)
-    folder = Path(tests_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = 0
-    for fname, source in sorted(files.items()):
-        target = folder / fname
-        if not target.exists():
-            target.write_text(source, encoding="utf-8")
-            written += 1
-    where = "Colab" if in_colab() else "로컬"
-    print(f"[{name}] {where} 준비 완료: 공개 테스트 {len(files)}개 (새로 쓴 파일 {written}개)")
-    return folder

@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 import seqlab  # noqa: E402
-from seqlab.colab import pack_tests, prepare_exercise, unpack_tests  # noqa: E402
+from seqlab.colab import pack_tests, unpack_tests  # noqa: E402
 from seqlab.viz import plot_packing, plot_padded_batch, use_korean_font  # noqa: E402
 
 
@@ -84,16 +84,6 @@ def test_pack_tests_round_trip_and_refuses_odd_names():
         pack_tests({"q1.py": 3})
     with pytest.raises(ValueError, match="damaged"):
         unpack_tests("not base64 at all!")
-
-
-def test_prepare_exercise_writes_missing_tests_and_keeps_existing(tmp_path, capsys):
-    blob = pack_tests({"q1.py": "public 1\n", "q2.py": "public 2\n"})
-    (tmp_path / "tests").mkdir()
-    (tmp_path / "tests" / "q1.py").write_text("the autograder's own q1\n")
-    folder = prepare_exercise("01-padding", blob, tests_dir=tmp_path / "tests")
-    assert (folder / "q1.py").read_text() == "the autograder's own q1\n"
-    assert (folder / "q2.py").read_text() == "public 2\n"
-    assert "새로 쓴 파일 1개" in capsys.readouterr().out
 
 
 def test_lstm_diagram_draws_four_gates():

@@ -1,0 +1,338 @@
+"""Toy data, vocabularies, padding, sorting and masks.
+
+Notation used throughout the course: ``B`` batch size, ``L`` longest length in the batch.
+Every function that builds a batch says whether its result is ``batch_first``
+(``(B, L)``) or time-first (``(L, B)``); the default is ``batch_first=True``.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import torch
+
+__all__ = [
+    "TOY_BATCH",
+    "TOY_VOCAB_SIZE",
+    "TOY_PAD_ID",
+    "SENTENCES",
+    "PAD_ID",
+    "UNK_ID",
+    "SOS_ID",
+    "EOS_ID",
+    "SPECIAL_TOKENS",
+    "Vocab",
+    "build_vocab",
+    "pad_sequences",
+    "sort_by_length",
+    "lengths_to_mask",
+    "check_padded_batch",
+    "packed_batch_sizes",
+]
+
+#: Ten integer sequences of lengths 20, 5, 8, 10, 15, 18, 17, 6, 6, 18 (123 tokens in all)
+#: from a vocabulary of 100 ids where id 0 is reserved for padding. Used in chapters 1-2.
+#: Provenance: meaningless ids, the same numbers as the toy batch of the course's source
+#: material, so that figures such as 123/200 match it.
+TOY_BATCH: tuple[tuple[int, ...], ...] = (
+    (85, 14, 80, 34, 99, 20, 31, 65, 53, 86, 3, 58, 30, 4, 11, 6, 50, 71, 74, 13),
+    (62, 76, 79, 66, 32),
+    (93, 77, 16, 67, 46, 74, 24, 70),
+    (19, 83, 88, 22, 57, 40, 75, 82, 4, 46),
+    (70, 28, 30, 24, 76, 84, 92, 76, 77, 51, 7, 20, 82, 94, 57),
+    (58, 13, 40, 61, 88, 18, 92, 89, 8, 14, 61, 67, 49, 59, 45, 12, 47, 5),
+    (22, 5, 21, 84, 39, 6, 9, 84, 36, 59, 32, 30, 69, 70, 82, 56, 1),
+    (94, 21, 79, 24, 3, 86),
+    (80, 80, 33, 63, 34, 63),
+    (87, 32, 79, 65, 2, 96, 43, 80, 85, 20, 41, 52, 95, 50, 35, 96, 24, 80),
+)
+TOY_VOCAB_SIZE = 100
+TOY_PAD_ID = 0
+
+#: Five short Korean sentences, whitespace-tokenised into 18, 16, 9, 9 and 7 tokens.
+#: Written for this course (no outside source); used to build a vocabulary in chapter 1.
+SENTENCES: tuple[str, ...] = (
+    "오늘 아침 동네 작은 빵집 앞에는 갓 구운 식빵 냄새를 맡으려는 "
+    "사람들이 줄을 길게 서서 조용히 기다리고 있었다",
+    "비가 그친 오후 동네 공원 산책로에는 물웅덩이마다 파란 하늘이 비쳐서 아이들이 "
+    "일부러 그 위를 밟으며 뛰어다녔다",
+    "도서관 창가 자리는 늘 햇볕이 잘 들어서 인기가 많다",
+    "그는 매일 저녁 같은 시간에 강아지와 함께 강변을 걷는다",
+    "밤새 첫눈이 내리자 골목이 금세 하얗게 변했다",
+)
+
+PAD_TOKEN = "<pad>"
+UNK_TOKEN = "<unk>"
+SOS_TOKEN = "<sos>"
+EOS_TOKEN = "<eos>"
+#: Reserved ids. ``<pad>`` is always 0; with ``build_vocab(..., sos_eos=True)`` the four special
+#: tokens take these ids, so every model that reads or writes them can rely on the numbers
+#: (chapters 4, 5, 7 and 8). The pad id never equals the start id (a common tutorial bug).
+PAD_ID, UNK_ID, SOS_ID, EOS_ID = 0, 1, 2, 3
+SPECIAL_TOKENS: tuple[str, ...] = (PAD_TOKEN, UNK_TOKEN, SOS_TOKEN, EOS_TOKEN)
+
+
+@dataclass
+class Vocab:
+    """A token <-> id table. ``itos[i]`` is the token with id ``i``.
+
+    Ids are assigned in first-appearance order (never from a ``set``, whose order changes
+    between Python runs), after the special tokens: ``<pad>`` is id 0, ``<unk>`` id 1, and
+    (when present) ``<sos>`` id 2 and ``<eos>`` id 3. (1장; the start/end tokens from 4장.)
+    """
+
+    itos: list[str]
+    stoi: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        if len(set(self.itos)) != len(self.itos):
+            raise ValueError("Vocab: itos holds the same token twice; every token needs one id")
+        if not self.itos or self.itos[0] != PAD_TOKEN:
+            raise ValueError(f"Vocab: id 0 must be the padding token {PAD_TOKEN!r}")
+        self.stoi = {tok: i for i, tok in enumerate(self.itos)}
+
+
+    def __len__(self) -> int:
+        return len(self.itos)
+
+    @property
+    def pad_id(self) -> int:
+        return self.stoi[PAD_TOKEN]
+
+    @property
+    def unk_id(self) -> int | None:
+        return self.stoi.get(UNK_TOKEN)
+
+    @property
+    def sos_id(self) -> int | None:
+        """Id of ``<sos>`` (always 2 when present), else None."""
+        return self.stoi.get(SOS_TOKEN)
+
+    @property
+    def eos_id(self) -> int | None:
+        """Id of ``<eos>`` (always 3 when present), else None."""
+        return self.stoi.get(EOS_TOKEN)
+
+    def encode(self, tokens: Sequence[str]) -> list[int]:
+        """Map tokens to ids; unknown tokens become ``<unk>`` (an error if there is none)."""
+        if isinstance(tokens, str):
+            raise TypeError("Vocab.encode expects a list of tokens, not one string; split it first")
+        ids = []
+        for tok in tokens:
+            if tok in self.stoi:
+                ids.append(self.stoi[tok])
+            elif self.unk_id is not None:
+                ids.append(self.unk_id)
+            else:
+                raise KeyError(f"Vocab.encode: token {tok!r} is not in the vocabulary and there is no {UNK_TOKEN}")
+        return ids
+
+    def decode(self, ids: Iterable[int], *, skip_pad: bool = True, skip_special: bool = False) -> list[str]:
+        """Map ids back to tokens, dropping padding unless ``skip_pad=False``.
+
+        ``skip_special=True`` also drops ``<sos>``/``<eos>``/``<unk>`` (for printing generated text).
+        """
+        out = []
+        for i in ids:
+            if isinstance(i, bool) or not hasattr(i, "__index__") and not (
+                    isinstance(i, torch.Tensor) and i.numel() == 1 and not i.is_floating_point()):
+                raise TypeError(f"Vocab.decode: ids must be ints, got {type(i).__name__} ({i!r})")
+            i = int(i)
+            if not 0 <= i < len(self.itos):
+                raise IndexError(f"Vocab.decode: id {i} is outside 0..{len(self.itos) - 1}")
+            if (skip_pad or skip_special) and i == self.pad_id:
+                continue
+            if skip_special and self.itos[i] in SPECIAL_TOKENS:
+                continue
+            out.append(self.itos[i])
+        return out
+
+
+def build_vocab(sentences: Iterable[Sequence[str]], *, min_freq: int = 1, unk: bool = True,
+                sos_eos: bool = False) -> Vocab:
+    """Build a :class:`Vocab` from tokenised sentences (each a list of tokens).
+
+    Tokens seen fewer than ``min_freq`` times are left out (they encode to ``<unk>``).
+    With ``sos_eos=True`` the vocabulary starts with all four reserved tokens,
+    ``<pad>``=0, ``<unk>``=1, ``<sos>``=2, ``<eos>``=3 (``unk`` must then stay True).
+    """
+    if sos_eos and not unk:
+        raise ValueError("build_vocab: sos_eos=True needs unk=True, so that <sos>/<eos> keep "
+                         f"their reserved ids {SOS_ID}/{EOS_ID}")
+    if isinstance(min_freq, bool) or not isinstance(min_freq, int) or min_freq < 1:
+        raise ValueError(f"build_vocab: min_freq must be an int >= 1, got {min_freq!r}")
+    counts: dict[str, int] = {}
+    n = 0
+    for sent in sentences:
+        if isinstance(sent, str):
+            raise TypeError("build_vocab expects tokenised sentences (lists of tokens), got a str; "
+                            "use s.split() first")
+        n += 1
+        for tok in sent:
+            counts[tok] = counts.get(tok, 0) + 1  # dicts keep first-appearance order
+    if n == 0:
+        raise ValueError("build_vocab: no sentences given")
+    specials = [PAD_TOKEN] + ([UNK_TOKEN] if unk else []) + ([SOS_TOKEN, EOS_TOKEN] if sos_eos else [])
+    itos = specials + [t for t, c in counts.items() if c >= min_freq and t not in specials]
+    return Vocab(itos)
+
+
+def _as_int_lists(seqs: Iterable[Sequence[int]]) -> list[list[int]]:
+    if isinstance(seqs, torch.Tensor):
+        raise TypeError("pad_sequences expects a list of sequences of ints (ragged), not a tensor; "
+                        "a tensor is already padded")
+    out = []
+    for k, s in enumerate(seqs):
+        if isinstance(s, torch.Tensor):
+            if s.dim() != 1 or s.is_floating_point() or s.dtype == torch.bool:
+                raise TypeError(f"sequence {k}: expected a 1-D integer tensor, got dtype={s.dtype}, "
+                                f"shape={tuple(s.shape)}")
+            s = s.tolist()
+        elif isinstance(s, (str, bytes)):
+            raise TypeError(f"sequence {k}: expected a sequence of int ids, got a string; encode it first")
+        row = []
+        for t in s:
+            if isinstance(t, bool) or not isinstance(t, int):
+                if hasattr(t, "__index__") and not isinstance(t, bool):
+                    t = t.__index__()
+                else:
+                    raise TypeError(f"sequence {k}: token ids must be int, got {type(t).__name__} ({t!r})")
+            row.append(t)
+        out.append(row)
+    return out
+
+
+def pad_sequences(
+    seqs: Iterable[Sequence[int]],
+    *,
+    pad_id: int = 0,
+    batch_first: bool = True,
+    max_len: int | None = None,
+    vocab_size: int | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pad ragged id sequences into one LongTensor and return it with the valid lengths.
+
+    Returns ``(batch, lengths)``: ``batch`` is ``(B, L)`` if ``batch_first`` else ``(L, B)``,
+    ``lengths`` is a CPU LongTensor ``(B,)`` in the original order.
+
+    Raises if the batch is empty, a sequence is empty, a real token equals ``pad_id``
+    (the model could no longer tell padding from data), an id is outside ``[0, vocab_size)``,
+    or a sequence is longer than ``max_len``.
+    """
+    rows = _as_int_lists(seqs)
+    if not rows:
+        raise ValueError("pad_sequences: empty batch (no sequences); expected at least one sequence")
+    lengths = [len(r) for r in rows]
+    if min(lengths) == 0:
+        raise ValueError(f"pad_sequences: sequence {lengths.index(0)} is empty; every sequence needs "
+                         "at least one token (an empty sequence cannot be packed)")
+    longest = max(lengths)
+    if max_len is None:
+        max_len = longest
+    elif longest > max_len:
+        raise ValueError(f"pad_sequences: sequence {lengths.index(longest)} has {longest} tokens, "
+                         f"more than max_len={max_len}")
+    for k, r in enumerate(rows):
+        if pad_id in r:
+            raise ValueError(f"pad_sequences: sequence {k} contains pad_id={pad_id} at position "
+                             f"{r.index(pad_id)}; real tokens must never use the padding id")
+        if vocab_size is not None:
+            bad = [t for t in r if not 0 <= t < vocab_size]
+            if bad:
+                raise ValueError(f"pad_sequences: sequence {k} has id {bad[0]} outside "
+                                 f"[0, vocab_size={vocab_size})")
+    if vocab_size is not None and not 0 <= pad_id < vocab_size:
+        raise ValueError(f"pad_sequences: pad_id={pad_id} is outside [0, vocab_size={vocab_size})")
+    batch = torch.full((len(rows), max_len), pad_id, dtype=torch.long)  # (B, L)
+    for k, r in enumerate(rows):
+        batch[k, : len(r)] = torch.tensor(r, dtype=torch.long)
+    lens = torch.tensor(lengths, dtype=torch.long)  # (B,)
+    if not batch_first:
+        batch = batch.t().contiguous()  # (L, B)
+    return batch, lens
+
+
+def _check_lengths(lengths: torch.Tensor | Sequence[int], name: str = "lengths") -> torch.Tensor:
+    if not isinstance(lengths, torch.Tensor):
+        lengths = torch.as_tensor(list(lengths))
+    if lengths.dim() != 1:
+        raise ValueError(f"{name} must be 1-D with shape (B,), got shape {tuple(lengths.shape)}")
+    if lengths.numel() == 0:
+        raise ValueError(f"{name} is empty; expected one length per sequence, shape (B,) with B >= 1")
+    if lengths.is_floating_point() or lengths.dtype == torch.bool:
+        raise TypeError(f"{name} must hold integers (torch.long), got dtype {lengths.dtype}")
+    if (lengths <= 0).any():
+        raise ValueError(f"{name} must be positive, got {lengths.tolist()}")
+    return lengths.long()
+
+
+def sort_by_length(
+    lengths: torch.Tensor | Sequence[int], *, descending: bool = True
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Sort lengths and return ``(sorted_lengths, sorted_idx, inverse_idx)``.
+
+    ``batch[sorted_idx]`` is the batch in sorted order and ``sorted_batch[inverse_idx]``
+    restores the original order. The sort is stable, so equal lengths keep their order.
+    """
+    lengths = _check_lengths(lengths)
+    sorted_lengths, sorted_idx = torch.sort(lengths, descending=descending, stable=True)  # (B,), (B,)
+    inverse_idx = torch.empty_like(sorted_idx)  # (B,)
+    inverse_idx[sorted_idx] = torch.arange(sorted_idx.numel())
+    return sorted_lengths, sorted_idx, inverse_idx
+
+
+def lengths_to_mask(lengths: torch.Tensor | Sequence[int], max_len: int | None = None,
+                    *, batch_first: bool = True) -> torch.Tensor:
+    """Boolean mask that is True on real tokens: ``(B, L)`` (or ``(L, B)`` if not batch_first)."""
+    lengths = _check_lengths(lengths)
+    longest = int(lengths.max())
+    if max_len is None:
+        max_len = longest
+    elif max_len < longest:
+        raise ValueError(f"lengths_to_mask: max_len={max_len} is shorter than the longest length {longest}")
+    steps = torch.arange(max_len, device=lengths.device)  # (L,)
+    mask = steps.unsqueeze(0) < lengths.unsqueeze(1)  # (B, L)
+    return mask if batch_first else mask.t()
+
+
+def check_padded_batch(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int], *,
+                       pad_id: int = 0, batch_first: bool = True) -> None:
+    """Raise unless ``batch`` is a padded LongTensor consistent with ``lengths``.
+
+    Checks the dtype, the shape against ``batch_first``, and that every position at or after a
+    sequence's length holds ``pad_id`` while every position before it does not.
+    """
+    if not isinstance(batch, torch.Tensor):
+        raise TypeError(f"batch must be a torch.Tensor, got {type(batch).__name__}")
+    if batch.dtype != torch.long:
+        raise TypeError(f"batch must be a LongTensor of token ids (torch.long), got {batch.dtype}")
+    if batch.dim() != 2:
+        raise ValueError(f"batch must be 2-D, (B, L) if batch_first else (L, B); got shape {tuple(batch.shape)}")
+    lengths = _check_lengths(lengths)
+    b = batch if batch_first else batch.t()  # (B, L)
+    if b.shape[0] != lengths.numel():
+        layout = "(B, L)" if batch_first else "(L, B)"
+        raise ValueError(f"batch has shape {tuple(batch.shape)} read as {layout}, i.e. B={b.shape[0]}, "
+                         f"but lengths has {lengths.numel()} entries; is batch_first={batch_first} right?")
+    if int(lengths.max()) > b.shape[1]:
+        raise ValueError(f"a length ({int(lengths.max())}) exceeds the padded length L={b.shape[1]}")
+    mask = lengths_to_mask(lengths.cpu(), b.shape[1]).to(b.device)  # (B, L)
+    is_pad = b == pad_id  # (B, L)
+    if (is_pad & mask).any():
+        k = int((is_pad & mask).any(dim=1).nonzero()[0])
+        raise ValueError(f"sequence {k}: pad_id={pad_id} appears inside its first {int(lengths[k])} "
+                         "tokens; the lengths disagree with the padding")
+    if (~is_pad & ~mask).any():
+        k = int((~is_pad & ~mask).any(dim=1).nonzero()[0])
+        raise ValueError(f"sequence {k}: a real token appears after its length {int(lengths[k])}; "
+                         "the lengths disagree with the padding")
+
+
+def packed_batch_sizes(lengths: torch.Tensor | Sequence[int]) -> torch.Tensor:
+    """``batch_sizes`` of the PackedSequence built from these lengths.
+
+    Entry ``t`` counts the sequences that still have a token at time step ``t``.
+    """
+    lengths = _check_lengths(lengths)
+    steps = torch.arange(int(lengths.max()))  # (L,)
+    return (lengths.unsqueeze(0) > steps.unsqueeze(1)).sum(dim=1)  # (L,)

@@ -1,0 +1,72 @@
+"""Small synthetic sequence tasks, generated on the fly (nothing to download).
+
+Token id 0 is padding; real tokens are ``1 .. vocab_size - 1``.
+
+- :func:`majority_task`: is token 1 more frequent than token 2 in the whole sequence?
+  (sequence classification: the answer depends on every token)
+- :func:`running_majority_task`: the same question asked at every prefix (token tagging)
+- :func:`first_token_task`: the label is the first token, followed by ``length - 1`` noise
+  tokens (how far back can a model remember?)
+"""
+from __future__ import annotations
+
+import torch
+
+from .data import pad_sequences
+
+__all__ = ["majority_task", "running_majority_task", "first_token_task"]
+
+
+def _gen(generator: torch.Generator | None) -> torch.Generator:
+    if generator is None:
+        raise ValueError("pass a torch.Generator so that the data is reproducible")
+    return generator
+
+
+def _random_lengths(n: int, min_len: int, max_len: int, g: torch.Generator) -> list[int]:
+    if not 1 <= min_len <= max_len:
+        raise ValueError(f"need 1 <= min_len <= max_len, got {min_len}, {max_len}")
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
+    return torch.randint(min_len, max_len + 1, (n,), generator=g).tolist()
+
+
+def majority_task(n: int, *, vocab_size: int = 6, min_len: int = 5, max_len: int = 20,
+                  generator: torch.Generator | None = None):
+    """``(batch (B, L), lengths (B,), labels (B,))``: label 1 iff count(1) > count(2)."""
+    g = _gen(generator)
+    if vocab_size < 3:
+        raise ValueError("vocab_size must be at least 3 (padding and tokens 1, 2)")
+    seqs = [torch.randint(1, vocab_size, (k,), generator=g).tolist()
+            for k in _random_lengths(n, min_len, max_len, g)]
+    labels = torch.tensor([int(s.count(1) > s.count(2)) for s in seqs])  # (B,)
+    batch, lengths = pad_sequences(seqs, pad_id=0)  # (B, L), (B,)
+    return batch, lengths, labels
+
+
+def running_majority_task(n: int, *, vocab_size: int = 6, min_len: int = 5, max_len: int = 20,
+                          generator: torch.Generator | None = None, ignore_index: int = -100):
+    """``(batch (B, L), lengths (B,), tags (B, L))``: tag_t = 1 iff count(1) > count(2) in x_1..x_t.
+
+    Padding positions carry ``ignore_index`` so that ``nn.CrossEntropyLoss`` skips them.
+    """
+    batch, lengths, _ = majority_task(n, vocab_size=vocab_size, min_len=min_len, max_len=max_len,
+                                      generator=generator)
+    ones = (batch == 1).long().cumsum(dim=1)  # (B, L)
+    twos = (batch == 2).long().cumsum(dim=1)  # (B, L)
+    tags = (ones > twos).long()  # (B, L)
+    tags[batch == 0] = ignore_index
+    return batch, lengths, tags
+
+
+def first_token_task(n: int, length: int, *, vocab_size: int = 10,
+                     generator: torch.Generator | None = None):
+    """``(batch (B, length), labels (B,))``: x_1 in {1, 2} is the label (0 or 1); the rest is noise
+    from ``3 .. vocab_size - 1``. All sequences have the same length (no padding)."""
+    g = _gen(generator)
+    if length < 1 or vocab_size < 4:
+        raise ValueError("need length >= 1 and vocab_size >= 4")
+    labels = torch.randint(0, 2, (n,), generator=g)  # (B,)
+    noise = torch.randint(3, vocab_size, (n, length - 1), generator=g)  # (B, length-1)
+    batch = torch.cat([(labels + 1).unsqueeze(1), noise], dim=1)  # (B, length)
+    return batch, labels

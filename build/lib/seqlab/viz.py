@@ -1,0 +1,168 @@
+"""Figures for the course: Korean fonts, padded batches and PackedSequence ``batch_sizes``."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+
+__all__ = ["use_korean_font", "plot_padded_batch", "plot_packing"]
+
+_PAD_COLOR = "#e6e6e6"
+_TOKEN_COLOR = "#9ecae1"
+
+
+def use_korean_font() -> str:
+    """Make matplotlib render Korean (NanumGothic, shipped by koreanize-matplotlib).
+
+    Returns the font family name now in use.
+    """
+    import koreanize_matplotlib  # noqa: F401  (sets rcParams on import)
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["axes.unicode_minus"] = False
+    return plt.rcParams["font.family"][0]
+
+
+def _grid(ax, batch_bl: torch.Tensor, lengths: torch.Tensor, pad_id: int, show_ids: bool,
+          colors: list[list[str]] | None = None) -> None:
+    from matplotlib.patches import Rectangle
+
+    n_rows, n_cols = batch_bl.shape
+    for i in range(n_rows):
+        for t in range(n_cols):
+            real = t < int(lengths[i])
+            color = colors[i][t] if colors is not None else (_TOKEN_COLOR if real else _PAD_COLOR)
+            ax.add_patch(Rectangle((t, i), 1, 1, facecolor=color, edgecolor="white", linewidth=1.5))
+            if show_ids:
+                ax.text(t + 0.5, i + 0.5, str(int(batch_bl[i, t])), ha="center", va="center",
+                        fontsize=7, color="black" if real else "#999999")
+    ax.set_xlim(0, n_cols)
+    ax.set_ylim(n_rows, 0)
+    ax.set_xticks([t + 0.5 for t in range(n_cols)], [str(t) for t in range(n_cols)], fontsize=7)
+    ax.set_yticks([i + 0.5 for i in range(n_rows)], [str(i) for i in range(n_rows)], fontsize=7)
+    ax.tick_params(length=0)
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+
+
+def _as_batch_first(batch: torch.Tensor, lengths, batch_first: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    from .data import _check_lengths
+
+    if not isinstance(batch, torch.Tensor) or batch.dim() != 2:
+        raise ValueError("batch must be a 2-D tensor, (B, L) if batch_first else (L, B)")
+    lengths = _check_lengths(lengths)
+    b = batch if batch_first else batch.t()  # (B, L)
+    if b.shape[0] != lengths.numel():
+        raise ValueError(f"batch gives B={b.shape[0]} but lengths has {lengths.numel()} entries; "
+                         f"check batch_first={batch_first}")
+    return b.cpu(), lengths.cpu()
+
+
+def plot_padded_batch(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int], *, pad_id: int = 0,
+                      batch_first: bool = True, show_ids: bool = True, title: str | None = None, ax=None):
+    """Draw a padded batch as a grid: real tokens blue, padding grey. Returns the Axes."""
+    import matplotlib.pyplot as plt
+
+    b, lengths = _as_batch_first(batch, lengths, batch_first)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(4.0, 0.42 * b.shape[1]), max(2.0, 0.35 * b.shape[0] + 0.8)))
+    _grid(ax, b, lengths, pad_id, show_ids)
+    ax.set_xlabel("시간 단계 t")
+    ax.set_ylabel("배치 안의 순서")
+    n_real, n_all = int(lengths.sum()), b.numel()
+    ax.set_title(title or f"패딩된 배치: 실제 토큰 {n_real}개 / 전체 {n_all}칸")
+    return ax
+
+
+def plot_packing(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int], *, pad_id: int = 0,
+                 batch_first: bool = True, show_ids: bool = True, title: str | None = None):
+    """Draw how ``pack_padded_sequence`` reads a batch: sort by length, then read column by column.
+
+    Left: the batch sorted by length, each time step (column) in its own colour, padding grey,
+    with ``batch_sizes[t]`` written under column ``t``. Right: ``batch_sizes`` as bars.
+    Returns the Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    from .data import packed_batch_sizes, sort_by_length
+
+    b, lengths = _as_batch_first(batch, lengths, batch_first)
+    sorted_lengths, sorted_idx, _ = sort_by_length(lengths)
+    sb = b[sorted_idx]  # (B, L), longest first
+    sizes = packed_batch_sizes(sorted_lengths)  # (L_max,)
+    n_rows, n_cols = sb.shape
+    cmap = plt.get_cmap("tab20")
+    colors = [[(cmap(t % 20) if t < int(sorted_lengths[i]) else _PAD_COLOR) for t in range(n_cols)]
+              for i in range(n_rows)]
+    fig, (ax, ax2) = plt.subplots(
+        1, 2, figsize=(max(7.0, 0.42 * n_cols + 3.5), max(2.6, 0.35 * n_rows + 1.4)),
+        gridspec_kw={"width_ratios": [max(n_cols, 4), 4]})
+    _grid(ax, sb, sorted_lengths, pad_id, show_ids, colors)
+    for t, s in enumerate(sizes.tolist()):
+        ax.text(t + 0.5, n_rows + 0.55, str(s), ha="center", va="center", fontsize=8, fontweight="bold")
+    ax.set_ylim(n_rows + 1, 0)
+    ax.set_xlabel("시간 단계 t (굵은 숫자: batch_sizes[t])")
+    ax.set_ylabel("길이순으로 정렬한 순서")
+    ax.set_title(title or f"열 단위로 읽기: data에는 {int(sizes.sum())}개 행")
+    ax2.bar(range(len(sizes)), sizes.tolist(), color=[cmap(t % 20) for t in range(len(sizes))])
+    ax2.set_xlabel("시간 단계 t")
+    ax2.set_ylabel("batch_sizes[t]")
+    ax2.set_title("시간 단계마다 남은 시퀀스 수")
+    fig.tight_layout()
+    return fig
+
+
+def plot_lstm_cell(ax=None):
+    """A diagram of one LSTM step: the cell-state line on top, the four gates below. Returns the Axes."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyBboxPatch
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4.2))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 6)
+    ax.axis("off")
+
+    def box(x, y, text, color, w=1.0, h=0.7):
+        ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.05",
+                                    facecolor=color, edgecolor="#333333"))
+        ax.text(x, y, text, ha="center", va="center", fontsize=10)
+
+    def circle(x, y, text):
+        ax.add_patch(plt.Circle((x, y), 0.28, facecolor="white", edgecolor="#333333"))
+        ax.text(x, y, text, ha="center", va="center", fontsize=11)
+
+    def arrow(x0, y0, x1, y1):
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), arrowprops=dict(arrowstyle="->", color="#333333"))
+
+    # the cell state runs along the top: c_{t-1} -> (x f) -> (+ i*g) -> c_t
+    ax.text(0.2, 5, "$c_{t-1}$", ha="left", va="center", fontsize=12)
+    arrow(0.8, 5, 2.72, 5)
+    circle(3, 5, "×")
+    arrow(3.28, 5, 5.22, 5)
+    circle(5.5, 5, "+")
+    arrow(5.78, 5, 9.2, 5)
+    ax.text(9.3, 5, "$c_t$", ha="left", va="center", fontsize=12)
+    # gates from [h_{t-1}, x_t]
+    ax.text(0.2, 0.6, "$h_{t-1}$, $x_t$", ha="left", va="center", fontsize=12)
+    arrow(1.4, 0.6, 7.5, 0.6)
+    gates = [(3, "f  (σ)\n잊기", "#fdd0a2"), (4.6, "i  (σ)\n입력", "#c7e9c0"), (6.0, "g  (tanh)\n후보", "#c6dbef"),
+             (7.6, "o  (σ)\n출력", "#dadaeb")]
+    for x, label, color in gates:
+        arrow(x, 0.6, x, 1.55)
+        box(x, 2.0, label, color, w=1.2, h=0.85)
+    arrow(3, 2.45, 3, 4.72)  # f scales the old cell state
+    circle(5.3, 3.5, "×")  # i * g
+    arrow(4.6, 2.45, 5.1, 3.3)
+    arrow(6.0, 2.45, 5.5, 3.3)
+    arrow(5.45, 3.78, 5.5, 4.72)
+    # h_t = o * tanh(c_t)
+    box(8.4, 4.1, "tanh", "#f0f0f0", w=0.8, h=0.5)
+    arrow(8.4, 5, 8.4, 4.38)
+    circle(8.4, 3.1, "×")
+    arrow(8.4, 3.85, 8.4, 3.38)
+    arrow(7.6, 2.45, 8.15, 2.95)
+    arrow(8.68, 3.1, 9.2, 3.1)
+    ax.text(9.3, 3.1, "$h_t$", ha="left", va="center", fontsize=12)
+    ax.set_title("LSTM 한 단계: 셀 상태(위)는 곱하기 f와 더하기 i·g만 거친다")
+    return ax

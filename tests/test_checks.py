@@ -1,0 +1,221 @@
+"""seqlab.checks: what tests see of the student, and the Korean messages they give."""
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+import seqlab
+from seqlab.checks import (
+    NOT_ANSWERED,
+    Checker,
+    CheckFailed,
+    LocalStudent,
+    NotAnswered,
+    Ref,
+    ScriptedStep,
+    StudentError,
+    case_source,
+    expect,
+    read_test_source,
+    run_case,
+    to_data,
+)
+from seqlab.colab import pack_tests
+
+
+def _student(code: str) -> LocalStudent:
+    ns = {"torch": torch, "nn": nn}
+    exec(code, ns)  # noqa: S102 - test fixture
+    return LocalStudent(ns)
+
+
+# ------------------------------------------------------------------------------ expect
+
+def test_equal_names_the_first_difference_with_expected_and_got():
+    with pytest.raises(CheckFailed) as err:
+        expect.equal(torch.tensor([[1, 2], [3, 4]]), [[1, 2], [3, 5]], "배치")
+    msg = str(err.value)
+    assert msg.startswith("배치: 값이 다릅니다. 위치 [1][1]에서 기대 5, 실제 4.")
+    assert "기대: [[1, 2], [3, 5]]" in msg and "실제: tensor([[1, 2], [3, 4]], dtype=torch.int64)" in msg
+
+
+def test_equal_reports_shape_before_values_and_none_as_unanswered():
+    with pytest.raises(CheckFailed, match=r"모양\(shape\)이 다릅니다. 기대 \(2, 2\), 실제 \(2, 3\)"):
+        expect.equal(torch.zeros(2, 3), torch.zeros(2, 2), "x")
+    with pytest.raises(CheckFailed, match="return을 빠뜨렸거나 " + NOT_ANSWERED):
+        expect.equal(None, [1], "결과")
+    with pytest.raises(CheckFailed, match="기대 1, 실제 True"):
+        expect.equal([True], [1], "bool은 int가 아닙니다")
+    expect.equal((1, (2, 3)), [1, [2, 3]], "튜플과 리스트는 같은 값")
+
+
+def test_close_reports_tolerance_position_and_max_difference():
+    expect.close(torch.tensor([1.0, 2.0]), [1.0, 2.0 + 1e-8], "ok")
+    with pytest.raises(CheckFailed) as err:
+        expect.close(torch.tensor([1.0, 2.5]), [1.0, 2.0], "h_t")
+    msg = str(err.value)
+    assert "허용 오차" in msg and "위치 [1]에서 기대 2, 실제 2.5" in msg and "최대 차이 0.5" in msg
+    with pytest.raises(CheckFailed, match="수\\(또는 수의 텐서\\)가 와야"):
+        expect.close("abc", 1.0, "x")
+    with pytest.raises(CheckFailed, match="모양"):
+        expect.close(torch.zeros(3), torch.zeros(2), "x")
+    with pytest.raises(CheckFailed):
+        expect.close(float("nan"), 1.0, "nan은 통과하지 않습니다")
+
+
+def test_shape_dtype_type_true_raises():
+    with pytest.raises(CheckFailed, match=r"기대 \(3,\), 실제 \(2,\)"):
+        expect.shape(torch.zeros(2), (3,), "x")
+    with pytest.raises(CheckFailed, match="텐서가 와야 하는데 리스트"):
+        expect.shape([1, 2], (2,), "x")
+    with pytest.raises(CheckFailed, match="기대 torch.int64, 실제 torch.float32"):
+        expect.dtype(torch.zeros(1), torch.long, "x")
+    with pytest.raises(CheckFailed, match="실수\\(float\\)이\\(가\\) 와야 하는데 bool"):
+        expect.type(True, float, "x")
+    with pytest.raises(CheckFailed, match="직접 쓴 메시지"):
+        expect.true(False, "직접 쓴 메시지")
+    with pytest.raises(TypeError):
+        expect.true("yes", "a condition must be a bool")
+    s = _student("def f(x):\n    raise ValueError('x must be positive')\ndef g(x):\n    return x\n")
+    expect.raises(ValueError, s.f, 1, what="f(1)", match="positive")
+    with pytest.raises(CheckFailed, match="오류 없이 끝났습니다"):
+        expect.raises(ValueError, s.g, 1, what="g(1)")
+    with pytest.raises(CheckFailed, match="TypeError이\\(가\\) 나야 하는데 ValueError"):
+        expect.raises(TypeError, s.f, 1, what="f(1)")
+
+
+# ------------------------------------------------------------------------------ student
+
+def test_student_gives_data_copies_and_references():
+    s = _student("t = torch.ones(2, requires_grad=True)\nemb = nn.Embedding(5, 3, padding_idx=0)\n"
+                 "def f(x):\n    x += 1\n    return x, [x.sum()]\n")
+    t = s.t
+    assert isinstance(t, torch.Tensor) and not t.requires_grad
+    t += 5  # a copy: the student's tensor is unchanged
+    assert s.t.tolist() == [1.0, 1.0]
+    emb = s.emb
+    assert isinstance(emb, Ref) and emb.kind == "Embedding"
+    assert emb.padding_idx == 0 and emb.weight.shape == (5, 3)
+    x = torch.zeros(2)
+    out, rest = s.f(x)
+    assert x.tolist() == [0.0, 0.0]  # arguments are copied before the call
+    assert out.tolist() == [1.0, 1.0] and rest[0].item() == 2.0
+    assert s.emb(torch.tensor([0, 1])).shape == (2, 3)
+    with pytest.raises(TypeError):
+        s.t = 1
+    with pytest.raises(TypeError, match="data or student references"):
+        s.f(object())
+
+
+def test_not_answered_for_missing_names_ellipsis_and_empty_bodies():
+    s = _student("x = ...\ndef f(a):\n    ...\nclass M(nn.Module):\n    def forward(self, x):\n        ...\n"
+                 "def g():\n    raise NotImplementedError\nm = M()\n")
+    for get in (lambda: s.missing, lambda: s.x, lambda: s.f(1), lambda: s.g(), lambda: s.m(torch.zeros(1))):
+        with pytest.raises(NotAnswered, match=NOT_ANSWERED):
+            get()
+    assert not s.defined("x") and s.defined("f") and not s.defined("missing")
+
+
+def test_student_errors_are_reported_not_raised_raw():
+    s = _student("def f(x):\n    return x.nope\n")
+    with pytest.raises(StudentError) as err:
+        s.f(torch.zeros(1))
+    assert err.value.type_names[0] == "AttributeError" and "학생 코드에서 오류" in str(err.value)
+
+
+def test_forbid_blocks_every_alias_and_restores_afterwards():
+    s = _student("import seqlab\nfrom seqlab import pad_sequences as ps\n"
+                 "from torch.nn.utils.rnn import pack_padded_sequence\n"
+                 "def via_alias(x):\n    return ps(x)[0]\n"
+                 "def via_module(x):\n    return seqlab.data.pad_sequences(x)[0]\n"
+                 "def packs(x, l):\n    return pack_padded_sequence(x, l, batch_first=True).data\n"
+                 "def swallow(x):\n    try:\n        return ps(x)[0]\n    except Exception:\n        return 'hidden'\n")
+    with s.forbid("seqlab.pad_sequences", "torch.nn.utils.rnn.pack_padded_sequence"):
+        for fn in (s.via_alias, s.via_module, s.swallow):
+            with pytest.raises(CheckFailed, match="쓰지 않고 직접 구현"):
+                fn([[1, 2], [3]])
+        with pytest.raises(CheckFailed, match="pack_padded_sequence"):
+            s.packs(torch.zeros(2, 3), torch.tensor([3, 1]))
+    assert s.via_alias([[1, 2], [3]]).tolist() == [[1, 2], [3, 0]]  # restored
+    assert seqlab.pad_sequences([[1]])[0].tolist() == [[1]]
+    with pytest.raises(ValueError, match="cannot find"):
+        with s.forbid("seqlab.no_such_function"):
+            pass
+
+
+def test_forbid_builtin_and_class_attributes():
+    s = _student("def count(d_in, d_h):\n    return sum(p.numel() for p in nn.RNN(d_in, d_h).parameters())\n")
+    with s.forbid("torch.nn.RNNBase.__init__"):
+        with pytest.raises(CheckFailed):
+            s.count(2, 3)
+    assert s.count(2, 3) == 3 * 2 + 3 * 3 + 6
+
+
+def test_scripted_step_crosses_as_data():
+    step = ScriptedStep({0: [2, 1], 1: 3}, vocab_size=4)
+    logits, state = step(0, None)
+    assert logits.tolist() == [0.0, 1.0, 1.0, 0.0] and state == 1 and int(logits.argmax()) == 1
+    assert ScriptedStep.from_data(step.to_data()).next_ids == step.next_ids
+    s = _student("def first(step):\n    return int(step(0, None)[0].argmax())\n")
+    assert s.first(step) == 1
+    with pytest.raises(ValueError, match="vocab_size"):
+        ScriptedStep({0: 1}, vocab_size=0)
+    with pytest.raises(ValueError, match="must be ids"):
+        ScriptedStep({0: 9}, vocab_size=4)
+
+
+def test_to_data_copies_packed_sequences_and_sizes():
+    from torch.nn.utils.rnn import pack_padded_sequence
+
+    ps = pack_padded_sequence(torch.ones(2, 3), torch.tensor([3, 1]), batch_first=True)
+    copy = to_data(ps)
+    assert copy.batch_sizes.tolist() == [2, 1, 1] and copy.data is not ps.data
+    assert to_data(torch.Size([2, 3])) == (2, 3) and to_data(np.int64(4)) == 4
+
+
+# ------------------------------------------------------------------------------ checker
+
+TEST_FILE = '''OK_FORMAT = True
+
+test = {"name": "q1", "points": 2, "suites": [{"cases": [
+    {"code": ">>> out = student.double(torch.tensor([1, 2]))\\n>>> expect.equal(out, [2, 4], 'double([1, 2])')\\n",
+     "hidden": False, "locked": False},
+    {"code": ">>> for v in [0, 5]:\\n...     expect.equal(student.double(torch.tensor([v])), [2 * v], f'double([{v}])')\\n",
+     "hidden": False, "locked": False}],
+  "scored": True, "setup": "", "teardown": "", "type": "doctest"}]}
+'''
+
+
+def test_read_test_source_and_case_source():
+    test = read_test_source(TEST_FILE)
+    assert test["name"] == "q1" and len(test["suites"][0]["cases"]) == 2
+    src = case_source(test["suites"][0]["cases"][1]["code"])
+    assert src.splitlines()[0] == "for v in [0, 5]:" and src.splitlines()[1].startswith("    expect.equal")
+    with pytest.raises(ValueError, match="otter test file"):
+        read_test_source("x = 1\n")
+
+
+def test_checker_reports_not_answered_pass_and_failure_in_korean():
+    blob = pack_tests({"q1.py": TEST_FILE})
+    ns = {"torch": torch}
+    exec("def double(x):\n    ...\n", ns)  # noqa: S102
+    grader = Checker("demo", blob, ns)
+    assert grader.questions == ["q1"]
+    assert repr(grader.check("q1")).startswith("q1: " + NOT_ANSWERED)
+    exec("def double(x):\n    return x * 2\n", ns)  # noqa: S102
+    assert "공개 테스트 2개를 모두 통과했습니다" in repr(grader.check("q1"))
+    exec("def double(x):\n    return x + x.clamp(max=1)\n", ns)  # noqa: S102
+    report = repr(grader.check("q1"))
+    assert report.startswith("q1: 공개 테스트 2개 중 0개 통과")
+    assert "위치 [1]에서 기대 4, 실제 3" in report and "double([5])" in report
+    summary = repr(grader.check_all())
+    assert "✗ q1 (2점): 실패" in summary and "0/1" in summary
+    with pytest.raises(KeyError, match="q9"):
+        grader.check("q9")
+
+
+def test_run_case_never_raises_for_a_failing_test():
+    s = _student("def f():\n    return 1\n")
+    r = run_case("a, b = student.f()", s)
+    assert not r.passed and r.answered and "TypeError" in r.message
+    assert run_case("expect.equal(1, 1, 'x')", s).passed
