@@ -10,14 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from seqlab.tools.settings import exercise_names
+
 ROOT = Path(__file__).resolve().parent.parent
-EXERCISES = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+EXERCISES = exercise_names(ROOT)
 
 
 @pytest.fixture(scope="session")
 def assigned(tmp_path_factory) -> Path:
     """Run seqlab-assign on every master; return the output folder (one subfolder each)."""
-    from seqlab.assign import main
+    from seqlab.tools.assign import main
 
     out = tmp_path_factory.mktemp("exercises")
     site = tmp_path_factory.mktemp("site-exercises")
@@ -61,7 +63,7 @@ def site(assigned, tmp_path_factory) -> Path:
 
 # `make test-fast` runs `pytest -m "not slow" tests`: unit tests only. A test is slow when it
 # needs a built exercise, the site, a sandboxed grading run, or executes notebooks.
-SLOW_FIXTURES = {"assigned", "site", "graded_class", "graded_exercise", "adversarial"}
+SLOW_FIXTURES = {"assigned", "site", "colab", "graded_class", "graded_exercise", "adversarial"}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -41,14 +41,22 @@ def _insert_after(nb, startswith: str, source: str) -> None:
 
 
 def solved_student_notebook(student_nb: Path, autograder_nb: Path):
-    """The student notebook with every answer cell filled in from the autograder's solutions."""
+    """The student notebook with every answer cell filled in from the autograder's solutions.
+
+    Answer cells (tagged ``otter_answer_cell``) are matched, in order, with the autograder
+    notebook's code cell that starts with the same line (``def pad_batch(...):``).
+    """
     student = nbformat.read(student_nb, as_version=4)
-    solutions = nbformat.read(autograder_nb, as_version=4)
-    offset = len(student.cells) - len(solutions.cells)  # the course's intro and set-up cells
-    for i, cell in enumerate(solutions.cells):
-        mine = student.cells[offset + i]
-        if cell.cell_type == "code" and mine.cell_type == "code" and "..." in mine.source:
-            mine.source = cell.source
+    solutions = [c for c in nbformat.read(autograder_nb, as_version=4).cells if c.cell_type == "code"]
+    used = set()
+    for cell in student.cells:
+        if "otter_answer_cell" not in cell.metadata.get("tags", []):
+            continue
+        first = cell.source.splitlines()[0]
+        k = next(k for k, sol in enumerate(solutions)
+                 if k not in used and sol.source.splitlines()[:1] == [first] and sol.source != cell.source)
+        used.add(k)
+        cell.source = solutions[k].source
     return student
 
 

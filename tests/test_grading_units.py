@@ -75,6 +75,16 @@ def test_numpy_and_packed_sequences_cross():
     assert torch.equal(back.batch_sizes, packed.batch_sizes)
 
 
+def test_scripted_steps_cross_as_data():
+    from seqlab.checks import ScriptedStep
+
+    step = ScriptedStep({0: [1, 2], 1: 0}, vocab_size=3)
+    back = decode_value({"$step": encode_value(step.to_data())})
+    assert back.to_data() == step.to_data() and torch.equal(back(0, None)[0], step(0, None)[0])
+    with pytest.raises(ContractError):
+        decode_value({"$step": encode_value({"next_ids": {"0": [9]}, "vocab_size": 3})})
+
+
 def test_references_are_numbers_never_objects():
     seen = []
     frame = encode_value([len, 1], make_ref=lambda obj: seen.append(obj) or {"$ref": 7, "type": "f", "name": "len"})

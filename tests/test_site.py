@@ -1,7 +1,7 @@
 """The static site: builds with warnings as errors, Korean, offline math, student versions only."""
 import re
 
-from seqlab.assign import hidden_test_sources
+from seqlab.tools.assign import hidden_test_sources
 
 from .conftest import EXERCISES, ROOT
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from seqlab.assign import colab_url_for_exercise
+from seqlab.tools.assign import colab_url_for_exercise
 
 EXERCISE_PREFIX = "book/exercises/"
 

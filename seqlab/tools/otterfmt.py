@@ -58,13 +58,22 @@ def _statements(source: str) -> set[str]:
     return {line.strip() for line in source.splitlines() if len(line.strip()) > MIN_STATEMENT}
 
 
-def hidden_statements(tests: Path | dict[str, str]) -> set[str]:
-    """The statements that only hidden cases contain (a line a public case also has is public)."""
+def hidden_statements(tests: Path | dict[str, str], public_text: str = "") -> set[str]:
+    """The leak rule: the statements of hidden cases that a student must never see.
+
+    A statement counts when it is longer than :data:`MIN_STATEMENT` characters and appears
+    neither in a public case nor in ``public_text`` (e.g. the master's markdown and ordinary
+    cells): a line the student can read anyway reveals nothing.
+    """
     files = tests if isinstance(tests, dict) else tests_from_dir(tests)
-    hidden, public = set(), set()
+    hidden, public = set(), [public_text]
     for case in _cases(files):
-        (hidden if case.get("hidden", True) else public).update(_statements(case_source(case["code"])))
-    return hidden - public
+        if case.get("hidden", True):
+            hidden.update(_statements(case_source(case["code"])))
+        else:
+            public.append(case_source(case["code"]))
+    public_all = "\n".join(public)
+    return {stmt for stmt in hidden if stmt not in public_all}
 
 
 def find_leak(text: str, statements: set[str]) -> str | None:

@@ -12,6 +12,7 @@ Values (``encode_value``/``decode_value``):
 - ``list``, ``tuple``, ``dict`` of values (dict keys: str, int, float, bool or None);
 - numpy arrays (numeric and bool dtypes) and torch tensors (detached copies; the dtype, and
   ``requires_grad`` are kept; bfloat16 travels as float32 and is converted back);
+- ``seqlab.checks.ScriptedStep`` (a step function defined by data), as its data;
 - ``{"$ref": n, "type": "..."}``: a reference to an object that stays in the sandbox
   (a function, a module, ...). The trusted side wraps it in a proxy.
 
@@ -250,6 +251,14 @@ def decode_value(obj, resolve_ref=None, depth: int = 0):
         if obj.get("requires_grad") is True and (t.is_floating_point() or t.is_complex()):
             t.requires_grad_(True)
         return t
+    if "$step" in obj and isinstance(obj["$step"], dict):  # seqlab.checks.ScriptedStep: data only
+        from seqlab.checks import ScriptedStep
+
+        data = decode_value(obj["$step"], None, depth + 1)
+        try:
+            return ScriptedStep.from_data(data)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise ContractError("bad ScriptedStep") from None
     if "$ref" in obj and isinstance(obj["$ref"], int) and not isinstance(obj["$ref"], bool):
         ref = Ref(obj["$ref"], str(obj.get("type", "object"))[:200], str(obj.get("name", "?"))[:200])
         return resolve_ref(ref) if resolve_ref else ref

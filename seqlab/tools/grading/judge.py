@@ -164,6 +164,8 @@ class RemoteStudent:
     def _arg(self, value):
         if isinstance(value, RemoteRef):
             return value._target()
+        if isinstance(value, checks.ScriptedStep):  # data that behaves like a function
+            return {"$step": encode_value(value.to_data())}
         if isinstance(value, checks.Ref) or not checks.is_data(value):
             raise TypeError(f"a test may pass data or student references to the student's code, "
                             f"not {type(value).__name__}")
