@@ -215,6 +215,18 @@ def test_plan_decides_duplicates_by_newest_gradable_file(tmp_path):
     assert actions["2024009_notes.txt"] == ("final", "not a notebook")
 
 
+def test_symbolic_links_get_a_row_and_are_never_followed(tmp_path):
+    folder, _ = _files(tmp_path, [("a.ipynb", 100)])
+    secret = tmp_path / "master.ipynb"
+    secret.write_bytes(_nb("answer = 42"))
+    (folder / "link.ipynb").symlink_to(secret)
+    files = collect.collect(folder, "01-padding", {})
+    link = next(f for f in files if f.rel == "link.ipynb")
+    assert link.data == b"" and "symbolic link" in link.notes[0]
+    planned = {p.sub.rel: p for p in plan(files, "01-padding", {}, resumable=lambda r, s: False)}
+    assert planned["link.ipynb"].status == "not a notebook" and planned["a.ipynb"].action == "grade"
+
+
 def test_plan_resumes_only_what_resumable_accepts(tmp_path):
     folder, files = _files(tmp_path, [("a.ipynb", 100), ("b.ipynb", 100)])
     previous = {"a.ipynb": {"x": 1}, "b.ipynb": {"x": 2}}

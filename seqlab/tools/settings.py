@@ -43,7 +43,12 @@ def _otter_version(root: Path) -> str:
         m = re.search(r"^otter-grader(?:\[[^\]]*\])?==([\w.]+)", req.read_text(encoding="utf-8"), re.M)
         if m:
             return m.group(1)
-    return "7.0.0"
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:  # an installed copy without the repository: the otter that is installed
+        return version("otter-grader")
+    except PackageNotFoundError:
+        return ""
 
 
 def read_settings(root: Path = ROOT) -> Settings:

@@ -110,10 +110,15 @@ def collect(folder: Path, exercise: str, roster: dict[str, str]) -> list[Submiss
     """Every file under ``folder`` (hidden ones and unreadable ones included), read once."""
     files = []
     for path in sorted(folder.rglob("*")):
-        if path.is_symlink() or not path.is_file():
+        if not path.is_symlink() and not path.is_file():
             continue
         rel = nfc(path.relative_to(folder).as_posix())
         sid, in_roster = student_id_for(rel, exercise, roster)
+        if path.is_symlink():  # never followed: it could point at any file the grader can read
+            sub = SubmissionFile(path, rel, b"", "symlink", 0.0, sid, in_roster or not roster)
+            sub.notes.append("symbolic link (not followed)")
+            files.append(sub)
+            continue
         try:
             st = path.stat()
             data = path.read_bytes() if st.st_size <= MAX_FILE_BYTES else b""
