@@ -8,7 +8,8 @@ import pytest
 from seqlab.tools.grading import cli, judge as judge_mod
 from seqlab.tools.grading.cli import grade_class, main
 from seqlab.tools.grading.sandbox import available
-from seqlab.tools.otterfmt import hidden_statements, tests_from_zip
+from seqlab.tools import otterfmt
+from seqlab.tools.otterfmt import hidden_statements
 
 from .conftest import EXERCISES, autograder_zip
 from .make_submissions import make_class, solved_student_notebook
@@ -57,7 +58,7 @@ def graded_class(assigned, tmp_path_factory):
     base = tmp_path_factory.mktemp("class")
     subs, out = base / "submissions", base / "grades"
     expected = make_class(assigned / NAME / "student" / f"{NAME}.ipynb",
-                          assigned / NAME / "autograder" / f"{NAME}.ipynb", subs)
+                          assigned / NAME / "autograder" / f"{NAME}.ipynb", subs, out_dir_hint=out)
     book = grade_class(NAME, subs, out, autograder=autograder_zip(assigned, NAME), limit=20, workers=2,
                        show_progress=False)
     return {"subs": subs, "out": out, "expected": expected, "book": book}
@@ -87,7 +88,7 @@ def test_ids_and_notes(graded_class):
 
 def test_feedback_shows_public_results_and_no_hidden_test(graded_class, assigned):
     texts = {p.name: p.read_text(encoding="utf-8") for p in (graded_class["out"] / "feedback").glob("*.md")}
-    statements = hidden_statements(tests_from_zip(autograder_zip(assigned, NAME)))
+    statements = hidden_statements(otterfmt.tests_from_zip(autograder_zip(assigned, NAME)))
     assert statements
     for name, text in texts.items():
         for stmt in statements:

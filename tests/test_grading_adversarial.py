@@ -77,7 +77,7 @@ def test_submissions_are_untouched_and_nothing_planted_survives(adversarial):
 def test_the_sandbox_sees_no_instructor_file(adversarial):
     log = next((adversarial["out"] / "logs").glob("a06*")).read_text(encoding="utf-8")
     snoops = [line for line in log.splitlines() if line.startswith("SNOOP /")]
-    assert len(snoops) == 7 and all(line.endswith("NOTFOUND") for line in snoops), snoops
+    assert len(snoops) == 6 and all(line.endswith("NOTFOUND") for line in snoops), snoops
     assert "SNOOP zips 0" in log
 
 
