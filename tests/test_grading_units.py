@@ -123,6 +123,9 @@ def test_frames_refuse_oversize_and_garbage():
         read_frame(io.BytesIO(struct.pack(">I", 2) + b"[]"))
     with pytest.raises(EOFError):
         read_frame(io.BytesIO(struct.pack(">I", 10) + b"{}"))
+    for hostile in (b'{"ok": ' + b"9" * 100000 + b"}", b'{"ok": ' + b"[" * 100000 + b"]" * 100000 + b"}"):
+        with pytest.raises(ContractError):
+            read_frame(io.BytesIO(struct.pack(">I", len(hostile)) + hostile))
     deep = {"ok": None}
     for _ in range(40):
         deep = {"$tuple": [deep]}

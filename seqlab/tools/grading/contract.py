@@ -76,10 +76,11 @@ def read_frame(stream) -> dict:
     (n,) = _HEADER.unpack(_read_exactly(stream, _HEADER.size))
     if n > MAX_FRAME:
         raise ContractError(f"frame of {n} bytes announced; the limit is {MAX_FRAME}")
+    data = _read_exactly(stream, n)
     try:
-        obj = json.loads(_read_exactly(stream, n).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ContractError(f"frame is not UTF-8 JSON: {exc}") from None
+        obj = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, a 10**6-digit int, deep nesting
+        raise ContractError(f"frame is not UTF-8 JSON: {str(exc)[:100]}") from None
     if not isinstance(obj, dict):
         raise ContractError("frame is not a JSON object")
     return obj
@@ -247,9 +248,12 @@ def decode_value(obj, resolve_ref=None, depth: int = 0):
         dtype = getattr(torch, dtype_name.removeprefix("torch."), None)
         if not isinstance(dtype, torch.dtype):
             raise ContractError(f"unknown tensor dtype {dtype_name!r}")
-        t = torch.from_numpy(array.copy()).to(dtype)
-        if obj.get("requires_grad") is True and (t.is_floating_point() or t.is_complex()):
-            t.requires_grad_(True)
+        try:
+            t = torch.from_numpy(array.copy()).to(dtype)
+            if obj.get("requires_grad") is True and (t.is_floating_point() or t.is_complex()):
+                t.requires_grad_(True)
+        except (TypeError, ValueError, RuntimeError) as exc:
+            raise ContractError(f"bad tensor: {str(exc)[:100]}") from None
         return t
     if "$step" in obj and isinstance(obj["$step"], dict):  # seqlab.checks.ScriptedStep: data only
         from seqlab.checks import ScriptedStep

@@ -182,7 +182,7 @@ class RemoteStudent:
             _raise_remote(reply["error"] if isinstance(reply["error"], dict) else {}, what)
         try:
             return decode_value(reply["ok"], lambda wire: RemoteRef(wire, self))
-        except ContractError as exc:
+        except (ContractError, TypeError, ValueError, RuntimeError, OverflowError, MemoryError) as exc:
             raise checks.StudentError(what, ["ContractError"], f"돌려준 값을 읽을 수 없습니다: {exc}") from None
 
     def __getattr__(self, name: str):
