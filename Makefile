@@ -15,7 +15,7 @@ help:
 	@echo "make exercises  학생용 노트북과 autograder zip을 _build/exercises에 만듭니다"
 	@echo "make bench      노트북마다 실행 시간과 최대 메모리를 잽니다 (측정, 테스트 아님)"
 	@echo "make execute    노트북을 다시 실행해 저장된 출력을 새로 씁니다 (저자용)"
-	@echo "make bench-grading  학생 40명 분량을 만들어 채점 속도를 잽니다 (작업자 1개, 2개)"
+	@echo "make bench-grading  학생 40명 분량을 만들어 채점 속도와 제출물당 CPU 초를 잽니다 (작업자 1개, 2개)"
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, got " + sys.version' 
@@ -33,7 +33,7 @@ sandbox:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; \
 	else \
 	  echo "bubblewrap(bwrap)가 없습니다. 'sudo apt-get install bubblewrap' 후 다시 실행하세요."; \
-	  echo "(없으면 채점 테스트는 건너뜁니다. book/instructors.md의 '샌드박스' 절 참고)"; \
+	  echo "(없으면 채점 테스트는 건너뜁니다. book/instructors.md의 '샌드박스가 없을 때' 참고)"; \
 	fi
 
 exercises: $(STAMP)
