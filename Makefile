@@ -5,16 +5,17 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv sandbox exercises site test test-fast bench bench-grading execute clean
+.PHONY: help venv sandbox exercises site test test-fast browser bench bench-grading execute checkpoints clean
 
 help:
 	@echo "make site       정적 사이트를 _build/html에 만듭니다 (학생용 연습 포함)"
-	@echo "make test       모든 테스트: seqlab 단위 테스트, nbval, 연습 파이프라인, 채점, 사이트 빌드"
+	@echo "make test       모든 테스트: seqlab 단위 테스트, nbval, 연습 파이프라인, 채점, 사이트 빌드, 브라우저(Chromium) 검사"
 	@echo "make test-fast  단위 테스트만 (1분 안쪽; 노트북 실행, 채점, 사이트 빌드는 빼고)"
 	@echo "make sandbox    채점 샌드박스(bubblewrap)가 없으면 설치합니다 (Debian/Ubuntu, root)"
 	@echo "make exercises  학생용 노트북과 autograder zip을 _build/exercises에 만듭니다"
 	@echo "make bench      노트북마다 실행 시간과 최대 메모리를 잽니다 (측정, 테스트 아님)"
 	@echo "make execute    노트북을 다시 실행해 저장된 출력을 새로 씁니다 (저자용)"
+	@echo "make checkpoints 7-8장의 작은 체크포인트를 seqlab/checkpoints에 처음부터 다시 학습합니다 (CPU)"
 	@echo "make bench-grading  학생 40명 분량을 만들어 채점 속도와 제출물당 CPU 초를 잽니다 (작업자 1개, 2개)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -43,7 +44,17 @@ site: exercises
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	@echo "사이트: _build/html/index.html"
 
-test: $(STAMP) sandbox
+# tests/test_browser.py drives Debian's headless Chromium with Korean fonts: installed here when
+# missing (as root, as on CI); otherwise the exact command is printed and make stops.
+browser:
+	@dpkg -s chromium fonts-nanum >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-nanum; \
+	  else \
+	    echo "브라우저 테스트에 필요합니다: sudo apt-get update && sudo apt-get install -y chromium fonts-nanum" >&2; exit 1; \
+	  fi; }
+
+test: $(STAMP) browser sandbox
 	$(BIN)/python -m pytest
 
 # unit tests only: no notebook is executed, no exercise is built, nothing is graded
@@ -55,6 +66,9 @@ bench: $(STAMP)
 
 bench-grading: exercises sandbox
 	$(BIN)/python -m tests.bench_grading --class-size 40
+
+checkpoints: $(STAMP)
+	$(BIN)/python -m seqlab.reading
 
 execute: $(STAMP)
 	$(BIN)/seqlab-bench --inplace

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 import torch
 
-__all__ = ["use_korean_font", "plot_padded_batch", "plot_packing"]
+__all__ = ["use_korean_font", "plot_padded_batch", "plot_packing", "plot_attention"]
 
 _PAD_COLOR = "#e6e6e6"
 _TOKEN_COLOR = "#9ecae1"
@@ -165,4 +165,32 @@ def plot_lstm_cell(ax=None):
     arrow(8.68, 3.1, 9.2, 3.1)
     ax.text(9.3, 3.1, "$h_t$", ha="left", va="center", fontsize=12)
     ax.set_title("LSTM 한 단계: 셀 상태(위)는 곱하기 f와 더하기 i·g만 거친다")
+    return ax
+
+
+def plot_attention(weights: torch.Tensor, src_tokens: Sequence[str], tgt_tokens: Sequence[str], *,
+                   title: str | None = None, ax=None):
+    """Heatmap of one alignment: rows are output tokens, columns source tokens. (8장)
+
+    ``weights`` is ``(T, S)`` (one example of ``(B, T, S)``); spaces in the tokens are drawn as
+    ``_``. Returns the Axes.
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(weights, torch.Tensor) or weights.dim() != 2:
+        raise ValueError(f"weights must be a (T, S) tensor for one example, got {getattr(weights, 'shape', type(weights))}")
+    T, S = weights.shape
+    if len(src_tokens) != S or len(tgt_tokens) != T:
+        raise ValueError(f"weights are (T, S) = ({T}, {S}) but got {len(tgt_tokens)} output and "
+                         f"{len(src_tokens)} source tokens")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(0.35 * S + 1.5, 0.3 * T + 1.0))
+    ax.imshow(weights.detach().cpu().numpy(), cmap="Greys", vmin=0.0, vmax=1.0, aspect="auto")
+    show = lambda toks: ["_" if t == " " else t for t in toks]  # noqa: E731
+    ax.set_xticks(range(S), show(src_tokens))
+    ax.set_yticks(range(T), show(tgt_tokens))
+    ax.set_xlabel("입력 (숫자)")
+    ax.set_ylabel("출력 (읽기)")
+    if title:
+        ax.set_title(title)
     return ax

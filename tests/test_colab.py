@@ -38,9 +38,13 @@ SITE_PACKAGES = Path(nbformat.__file__).resolve().parents[1]
 def colab(tmp_path_factory) -> dict:
     """A Colab-like kernel: returns ``{"kernel": name, "env": ..., "venv": path}``."""
     base = tmp_path_factory.mktemp("colab")
-    wheels = base / "wheels"
+    wheels, src = base / "wheels", base / "src"  # build from a copy: nothing is written into the checkout
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, src / name)
+    shutil.copytree(ROOT / "seqlab", src / "seqlab", ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--no-index", "-w", str(wheels), str(ROOT)], check=True, capture_output=True)
+                    "--no-index", "-w", str(wheels), str(src)], check=True, capture_output=True)
     wheel = next(wheels.glob("seqlab-*.whl"))
     # Colab's preinstalled packages: the pinned environment without seqlab (links, read-only use)
     preinstalled = base / "preinstalled"

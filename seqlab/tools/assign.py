@@ -42,25 +42,30 @@ from .otterfmt import find_leak, hidden_statements, tests_from_dir
 from .otterfmt import hidden_test_sources as _hidden_test_sources
 from .settings import exercise_names, read_settings
 
-__all__ = ["colab_url_for_exercise", "read_site_settings", "site_url", "install_source",
-           "install_lines", "chapter_setup_source", "hidden_test_sources",
+__all__ = ["colab_url_for_page", "colab_url_for_exercise", "pin_chapter_sources", "read_site_settings", "site_url", "install_source",
+           "install_lines", "chapter_setup_source", "git_ref", "hidden_test_sources",
            "solution_lines", "packed_public_tests", "secret_lines", "check_no_hidden_leak", "check_no_solution_leak",
            "assign_exercise", "main"]
 
 SETUP_TAG = "seqlab-setup"
 
 
-def colab_url_for_exercise(repo_url: str, site_branch: str, name: str) -> str:
-    """Colab address of the student notebook ``name`` as published with the site.
+def colab_url_for_page(repo_url: str, site_branch: str, pagename: str) -> str:
+    """Colab address of the notebook behind the site page ``pagename`` (e.g. ``book/01-padding``).
 
-    The built site carries every page's notebook in ``_sources/``; the site is published to
-    ``site_branch`` of the GitHub repository ``repo_url``.
+    The built site carries every page's notebook in ``_sources/``, pinned to the commit it was
+    built from; the site is published to ``site_branch`` of the GitHub repository ``repo_url``.
     """
     if "github.com/" not in repo_url:
         raise ValueError(f"Colab opens notebooks from GitHub only; repository url is {repo_url!r}")
     org, repo = repo_url.rstrip("/").split("github.com/")[-1].split("/")[:2]
     return (f"https://colab.research.google.com/github/{org}/{repo}/blob/"
-            f"{site_branch}/_sources/book/exercises/{name}.ipynb")
+            f"{site_branch}/_sources/{pagename}.ipynb")
+
+
+def colab_url_for_exercise(repo_url: str, site_branch: str, name: str) -> str:
+    """Colab address of the student notebook ``name`` as published with the site."""
+    return colab_url_for_page(repo_url, site_branch, f"book/exercises/{name}")
 
 
 def read_site_settings(root: Path) -> tuple[str, str]:
@@ -69,7 +74,7 @@ def read_site_settings(root: Path) -> tuple[str, str]:
     return settings.repo_url, settings.site_branch
 
 
-def _git_ref(root: Path) -> str:
+def git_ref(root: Path) -> str:
     try:
         out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
                              text=True, check=True)
@@ -156,13 +161,15 @@ def _string_literal(text: str, indent: str, width: int = 46) -> list[str]:
     return [f'{indent}"{chunk}"' for chunk in textwrap.wrap(text, width, drop_whitespace=False)]
 
 
-def install_lines(source: str) -> list[str]:
+def install_lines(source: str, extras: tuple[str, ...] = ()) -> list[str]:
     """The lines that install seqlab in Colab and explain, in Korean, what to do when it fails.
 
     Colab already has torch, numpy and matplotlib; pip keeps them and adds only seqlab and the
-    Korean font package. ``SEQLAB_INSTALL_SOURCE`` overrides the address (the Colab-like test
-    installs from the local checkout this way).
+    Korean font package (and the optional ``extras`` a chapter needs, e.g. ``timeseries``).
+    ``SEQLAB_INSTALL_SOURCE`` overrides the address (the Colab-like test installs from the local
+    checkout this way).
     """
+    requirement = f"seqlab[{','.join(extras)}] @ " if extras else "seqlab @ "
     return [
         "import importlib.util, os, subprocess, sys",
         "",
@@ -176,7 +183,7 @@ def install_lines(source: str) -> list[str]:
         'if IN_COLAB and not importlib.util.find_spec("seqlab"):',
         '    print("seqlab 설치 중…")',
         '    _pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q",',
-        '                           "--disable-pip-version-check", "seqlab @ " + SEQLAB],',
+        f'                           "--disable-pip-version-check", "{requirement}" + SEQLAB],',
         "                          capture_output=True, text=True)",
         "    if _pip.returncode != 0:",
         '        print(_pip.stdout[-1500:], _pip.stderr[-1500:], sep="\\n")',
@@ -190,14 +197,28 @@ def install_lines(source: str) -> list[str]:
     ]
 
 
-def chapter_setup_source(repo_url: str, ref: str = "main") -> str:
+def chapter_setup_source(repo_url: str, ref: str = "main", extras: tuple[str, ...] = ()) -> str:
     """The first code cell of every chapter: installs seqlab in Colab, explains a missing seqlab.
 
     Chapters are committed with ``ref="main"``; the site build pins the copies it publishes (and
     that the chapters' Colab buttons open) to the commit it was built from, as for exercises.
     """
     head = "# @title 준비 셀: Colab에서는 seqlab을 설치합니다 (로컬에서는 설치된 seqlab을 씁니다)"
-    return "\n".join([head] + install_lines(install_source(repo_url, ref)))
+    return "\n".join([head] + install_lines(install_source(repo_url, ref), extras))
+
+
+def pin_chapter_sources(sources: Path, repo_url: str, ref: str) -> list[Path]:
+    """Pin the set-up cell of the chapter notebooks a built site publishes in ``sources``
+    (``_build/html/_sources``) to commit ``ref``: Colab then installs the seqlab the site was
+    built from, as the exercises do. Returns the notebooks changed."""
+    unpinned, pinned = install_source(repo_url, "main"), install_source(repo_url, ref)
+    changed = []
+    for path in sorted(Path(sources).glob("book/*.ipynb*")):
+        text = path.read_text(encoding="utf-8")
+        if unpinned in text:
+            path.write_text(text.replace(unpinned, pinned), encoding="utf-8")
+            changed.append(path)
+    return changed
 
 
 def _setup_cell_source(name: str, blob: str, source: str) -> str:
@@ -346,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or root / "_build" / "exercises"
     site = args.site or root / "book" / "exercises"
     repo_url, site_branch = read_site_settings(root)
-    ref = args.ref or _git_ref(root)
+    ref = args.ref or git_ref(root)
     paths = [masters / f"{name}.ipynb" for name in exercise_names(masters.parent)] if args.masters is None \
         else sorted(masters.glob("[0-9][0-9]-*.ipynb"))
     if args.names:

@@ -1,0 +1,205 @@
+"""Attention: five score functions, a masked softmax, and an attention decoder (8장).
+
+Notation: the query ``s_t`` is the decoder state at step ``t`` (``(B, T, d_h)`` for ``T`` steps at
+once), the keys ``h_i`` are the encoder's outputs ``(B, S, d_h)``. A score module maps them to
+``(B, T, S)``; :func:`masked_softmax` turns a row of scores into weights that are exactly zero
+on padded source positions; the context is the weighted sum of the encoder outputs.
+
+The scores (the table of the course's source material, with its slips fixed):
+
+=============  ==========================================  ==========================
+dot            ``s_t^T h_i``                               Luong et al. 2015
+scaled dot     ``s_t^T h_i / sqrt(d)``                     Vaswani et al. 2017
+general        ``s_t^T W_a h_i``                           Luong et al. 2015
+concat         ``v_a^T tanh(W_a [s_t; h_i])``              Bahdanau et al. 2015 (additive)
+location       ``a_t = softmax(W_a s_t)`` (keys not used)  Luong et al. 2015
+=============  ==========================================  ==========================
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from .data import PAD_ID
+from .seq2seq import GRUDecoder
+
+__all__ = [
+    "DotScore",
+    "ScaledDotScore",
+    "GeneralScore",
+    "ConcatScore",
+    "LocationScore",
+    "SCORES",
+    "make_score",
+    "masked_softmax",
+    "attend",
+    "AttentionDecoder",
+]
+
+
+def _check_qk(query: torch.Tensor, keys: torch.Tensor, name: str) -> None:
+    if not isinstance(query, torch.Tensor) or query.dim() != 3:
+        raise ValueError(f"{name}: query must be (B, T, d_q), got {getattr(query, 'shape', type(query))}")
+    if not isinstance(keys, torch.Tensor) or keys.dim() != 3:
+        raise ValueError(f"{name}: keys must be (B, S, d_k), got {getattr(keys, 'shape', type(keys))}")
+    if query.shape[0] != keys.shape[0]:
+        raise ValueError(f"{name}: query has B={query.shape[0]} but keys have B={keys.shape[0]}")
+
+
+class DotScore(nn.Module):
+    """``score(s_t, h_i) = s_t^T h_i``; needs ``d_q == d_k``; no parameters. (8장)"""
+
+    def forward(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
+        _check_qk(query, keys, "DotScore")
+        if query.shape[-1] != keys.shape[-1]:
+            raise ValueError(f"DotScore: query size {query.shape[-1]} != key size {keys.shape[-1]}")
+        return query @ keys.transpose(1, 2)  # (B, T, d) @ (B, d, S) -> (B, T, S)
+
+
+class ScaledDotScore(nn.Module):
+    """``score(s_t, h_i) = s_t^T h_i / sqrt(d)``: the dot score with its variance kept near 1
+    for random unit-variance vectors (the Transformer's score). (8장)"""
+
+    def forward(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
+        _check_qk(query, keys, "ScaledDotScore")
+        if query.shape[-1] != keys.shape[-1]:
+            raise ValueError(f"ScaledDotScore: query size {query.shape[-1]} != key size {keys.shape[-1]}")
+        d = query.shape[-1]
+        return query @ keys.transpose(1, 2) / math.sqrt(d)  # (B, T, S)
+
+
+class GeneralScore(nn.Module):
+    """``score(s_t, h_i) = s_t^T W_a h_i`` with a learned ``W_a`` ``(d_q, d_k)``. (8장)"""
+
+    def __init__(self, d_q: int, d_k: int):
+        super().__init__()
+        self.W_a = nn.Linear(d_k, d_q, bias=False)  # weight (d_q, d_k): h -> W_a h
+
+    def forward(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
+        _check_qk(query, keys, "GeneralScore")
+        projected = self.W_a(keys)  # (B, S, d_q)
+        return query @ projected.transpose(1, 2)  # (B, T, d_q) @ (B, d_q, S) -> (B, T, S)
+
+
+class ConcatScore(nn.Module):
+    """``score(s_t, h_i) = v_a^T tanh(W_a [s_t; h_i])`` (additive attention). (8장)
+
+    ``W_a`` ``(d_a, d_q + d_k)`` is split into a query part and a key part, so the key part is
+    computed once per source position rather than once per (t, i) pair. The outer vector is
+    ``v_a`` ``(d_a,)`` (the source material calls it ``W_a`` by mistake); it is initialised like a
+    linear layer's weight, uniform in ``(-1/sqrt(d_a), 1/sqrt(d_a))``, never left uninitialised.
+    """
+
+    def __init__(self, d_q: int, d_k: int, d_a: int | None = None):
+        super().__init__()
+        d_a = d_a or d_q
+        self.W_q = nn.Linear(d_q, d_a, bias=False)  # query half of W_a
+        self.W_k = nn.Linear(d_k, d_a, bias=True)  # key half of W_a (+ bias)
+        self.v_a = nn.Parameter(torch.empty(d_a))  # (d_a,)
+        bound = 1 / math.sqrt(d_a)
+        nn.init.uniform_(self.v_a, -bound, bound)
+
+    def forward(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
+        _check_qk(query, keys, "ConcatScore")
+        q = self.W_q(query).unsqueeze(2)  # (B, T, 1, d_a)
+        k = self.W_k(keys).unsqueeze(1)  # (B, 1, S, d_a)
+        return torch.tanh(q + k) @ self.v_a  # (B, T, S, d_a) @ (d_a,) -> (B, T, S)
+
+
+class LocationScore(nn.Module):
+    """``a_t = softmax(W_a s_t)``: scores from the query alone, one per source position up to
+    ``max_len`` (Luong's location-based score; the keys are not looked at). (8장)"""
+
+    def __init__(self, d_q: int, max_len: int):
+        super().__init__()
+        self.max_len = max_len
+        self.W_a = nn.Linear(d_q, max_len)  # weight (max_len, d_q)
+
+    def forward(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
+        _check_qk(query, keys, "LocationScore")
+        S = keys.shape[1]
+        if S > self.max_len:
+            raise ValueError(f"LocationScore: source length S={S} exceeds max_len={self.max_len}")
+        return self.W_a(query)[:, :, :S]  # (B, T, max_len) -> (B, T, S)
+
+
+#: The five scores by name, in the order of the table.
+SCORES = ("dot", "scaled_dot", "general", "concat", "location")
+
+
+def make_score(name: str, d_h: int, *, max_len: int | None = None) -> nn.Module:
+    """Build a score module by name (queries and keys both of size ``d_h``). (8장)"""
+    if name == "dot":
+        return DotScore()
+    if name == "scaled_dot":
+        return ScaledDotScore()
+    if name == "general":
+        return GeneralScore(d_h, d_h)
+    if name == "concat":
+        return ConcatScore(d_h, d_h)
+    if name == "location":
+        if max_len is None:
+            raise ValueError("make_score('location', ...) needs max_len, the longest source length")
+        return LocationScore(d_h, max_len)
+    raise ValueError(f"unknown score {name!r}; expected one of {SCORES}")
+
+
+def masked_softmax(scores: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Softmax over the last axis that gives exactly zero weight where ``mask`` is False. (8장)
+
+    ``scores`` ``(B, S)`` or ``(B, T, S)``; ``mask`` ``(B, S)`` bool, True on real source tokens
+    (broadcast over ``T``). Masked scores become ``-inf`` before the softmax, so ``exp`` makes
+    them 0 exactly (adding a large negative number only makes them small). A row with no real
+    position has no distribution at all and raises ``ValueError``.
+    """
+    if not isinstance(scores, torch.Tensor) or scores.dim() not in (2, 3):
+        raise ValueError(f"scores must be (B, S) or (B, T, S), got {getattr(scores, 'shape', type(scores))}")
+    if not isinstance(mask, torch.Tensor) or mask.dtype != torch.bool:
+        raise TypeError(f"mask must be a bool tensor (B, S), True on real positions; got "
+                        f"{getattr(mask, 'dtype', type(mask).__name__)}")
+    B, S = scores.shape[0], scores.shape[-1]
+    if mask.shape != (B, S):
+        raise ValueError(f"mask must have shape (B, S) = ({B}, {S}), got {tuple(mask.shape)}")
+    empty = ~mask.any(dim=1)  # (B,)
+    if empty.any():
+        raise ValueError(f"masked_softmax: row {int(empty.nonzero()[0])} is fully padded (no True in "
+                         "its mask); a softmax over zero positions is undefined")
+    m = mask if scores.dim() == 2 else mask.unsqueeze(1)  # (B, S) or (B, 1, S)
+    filled = scores.masked_fill(~m, float("-inf"))  # same shape as scores
+    return torch.softmax(filled, dim=-1)  # rows sum to 1, padded positions exactly 0
+
+
+def attend(score: nn.Module, query: torch.Tensor, keys: torch.Tensor, mask: torch.Tensor):
+    """Steps 1-3: scores, masked softmax, context. Returns ``(context (B, T, d_k), weights (B, T, S))``.
+
+    The values are the keys themselves (the encoder outputs). (8장)
+    """
+    scores = score(query, keys)  # (B, T, S)
+    weights = masked_softmax(scores, mask)  # (B, T, S)
+    context = weights @ keys  # (B, T, S) @ (B, S, d_k) -> (B, T, d_k)
+    return context, weights
+
+
+class AttentionDecoder(GRUDecoder):
+    """The GRU decoder of 7장 with Luong-style attention in its readout. (8장)
+
+    Step 4 combines the context with the decoder state: ``h~_t = tanh(W_c [c_t; s_t])``, then the
+    linear layer gives the logits. The query is the *current* state ``s_t`` (Luong), so with
+    teacher forcing the GRU runs over all ``T`` steps at once and attention is one batched matrix
+    product; Bahdanau's variant queries the *previous* state ``s_{t-1}`` and feeds the context into
+    the GRU's input, which forces a step-by-step loop. Weights go to ``state["attention"]``.
+    """
+
+    def __init__(self, vocab_size: int, *, score: str | nn.Module = "general", d_w: int = 32,
+                 d_h: int = 64, pad_id: int = PAD_ID, max_src_len: int | None = None):
+        super().__init__(vocab_size, d_w=d_w, d_h=d_h, pad_id=pad_id)
+        self.score = make_score(score, d_h, max_len=max_src_len) if isinstance(score, str) else score
+        self.combine = nn.Linear(2 * d_h, d_h)  # W_c
+
+    def readout(self, outputs: torch.Tensor, state: dict) -> torch.Tensor:
+        context, weights = attend(self.score, outputs, state["memory"], state["src_mask"])  # (B, T, d_h), (B, T, S)
+        state["attention"] = weights  # (B, T, S)
+        combined = torch.tanh(self.combine(torch.cat([context, outputs], dim=-1)))  # (B, T, d_h)
+        return self.out(combined)  # (B, T, V)

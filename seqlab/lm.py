@@ -1,0 +1,332 @@
+"""Recurrent language models: the model, generation, truncated BPTT and the metrics (4장, 5장, 7장).
+
+One home for everything that reads a token stream and predicts the next token:
+
+- :class:`RecurrentLM` — embedding -> RNN/LSTM/GRU (always ``batch_first``) -> linear head over the
+  vocabulary. ``forward(idx, state=None) -> (logits, state)``; 4장 trains it on word sentences,
+  5장 on characters (syllables or jamo).
+- :func:`generate` — the generation loop: read a prefix, then feed back one token at a time
+  (greedy, or sampling with temperature and top-k), stopping at ``eos_id``.
+- :func:`next_token_probs` — how temperature and top-k reshape one next-token distribution.
+- :func:`bptt_batches`, :func:`detach_state`, :func:`train_lm`, :func:`evaluate_lm` — truncated
+  backpropagation through time over one long id stream, with the hidden state carried across
+  consecutive batches (and detached), gradient clipping, and evaluation in nats per token.
+- :func:`bits_per_char`, :func:`perplexity` — the same cross-entropy in other units.
+
+Notation: ``B`` batch size, ``T`` time steps per batch, ``V`` vocabulary size, ``d_w`` embedding
+size, ``d_h`` hidden size. Nothing in this module knows about Korean; the text lives in
+:mod:`seqlab.korean`.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from .models import make_rnn
+from .repro import progress
+
+__all__ = ["RecurrentLM", "generate", "next_token_probs", "bits_per_char", "perplexity",
+           "bptt_batches", "detach_state", "train_lm", "evaluate_lm", "LMHistory"]
+
+KINDS = ("rnn", "lstm", "gru")
+
+
+def _check_int(value, name: str, *, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int >= {minimum}, got {type(value).__name__} ({value!r})")
+    if value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
+    return value
+
+
+class RecurrentLM(nn.Module):
+    """Embedding -> ``nn.RNN``/``nn.LSTM``/``nn.GRU`` (``batch_first=True``) -> linear head. (4장, 5장)
+
+    The layers are created in this order, with PyTorch's default initialisation: ``embedding``
+    (``nn.Embedding(vocab_size, d_w, padding_idx=pad_id)``), ``rnn`` and ``head``
+    (``nn.Linear(d_h, vocab_size)``). So under the same seed it starts from exactly the weights of
+    a hand-written ``Embedding -> GRU -> Linear`` model built in that order (4장's first version).
+
+    ``pad_id=None`` means no padding row (a character stream without padding). ``dropout`` acts
+    between stacked layers only (``num_layers >= 2``) and only in training mode.
+    """
+
+    def __init__(self, vocab_size: int, d_w: int = 32, d_h: int = 64, *, kind: str = "gru",
+                 num_layers: int = 1, pad_id: int | None = 0, dropout: float = 0.0):
+        super().__init__()
+        _check_int(vocab_size, "vocab_size", minimum=2)
+        _check_int(d_w, "d_w")
+        _check_int(d_h, "d_h")
+        _check_int(num_layers, "num_layers")
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {list(KINDS)}, got {kind!r}")
+        if pad_id is not None:
+            _check_int(pad_id, "pad_id", minimum=0)
+            if pad_id >= vocab_size:
+                raise ValueError(f"pad_id={pad_id} must lie in [0, vocab_size={vocab_size}) or be None")
+        if not 0.0 <= float(dropout) < 1.0:
+            raise ValueError(f"dropout must lie in [0, 1), got {dropout}")
+        self.vocab_size, self.kind, self.num_layers, self.d_h = vocab_size, kind, num_layers, d_h
+        self.pad_id = pad_id
+        self.embedding = nn.Embedding(vocab_size, d_w, padding_idx=pad_id)
+        extra = {"num_layers": num_layers, "dropout": dropout} if num_layers > 1 else {}
+        self.rnn = make_rnn(kind, d_w, d_h, **extra)
+        self.head = nn.Linear(d_h, vocab_size)
+
+    def _check_state(self, state, B: int) -> None:
+        want = (self.num_layers, B, self.d_h)
+        if self.kind == "lstm":
+            if not (isinstance(state, tuple) and len(state) == 2):
+                raise TypeError("state of an LSTM language model must be a tuple (h, c), each of shape "
+                                f"(num_layers, B, d_h) = {want}; got {type(state).__name__}")
+            parts = state
+        else:
+            if not isinstance(state, torch.Tensor):
+                raise TypeError(f"state must be a tensor of shape (num_layers, B, d_h) = {want}, "
+                                f"got {type(state).__name__}")
+            parts = (state,)
+        for p in parts:
+            if tuple(p.shape) != want:
+                raise ValueError(f"state must have shape (num_layers, B, d_h) = {want}, got {tuple(p.shape)}; "
+                                 "the state is time-first even though the input is batch_first")
+
+    def forward(self, idx: torch.Tensor, state=None):
+        """``idx``: LongTensor ``(B, T)`` of token ids (``batch_first``).
+
+        Returns ``(logits, state)``: logits ``(B, T, V)`` for the token after each position, and the
+        last state ``(num_layers, B, d_h)`` (a tuple ``(h, c)`` for an LSTM), to pass back in for
+        the next chunk of the same streams.
+        """
+        if not isinstance(idx, torch.Tensor):
+            raise TypeError(f"idx must be a LongTensor of shape (B, T), got {type(idx).__name__}")
+        if idx.dtype != torch.long:
+            raise TypeError(f"idx must hold token ids as torch.long, got {idx.dtype}")
+        if idx.dim() != 2 or idx.shape[0] == 0 or idx.shape[1] == 0:
+            raise ValueError(f"idx must have shape (B, T) with B, T >= 1 (batch_first), got {tuple(idx.shape)}")
+        lo, hi = int(idx.min()), int(idx.max())
+        if lo < 0 or hi >= self.vocab_size:
+            bad = lo if lo < 0 else hi
+            raise ValueError(f"idx holds id {bad} outside [0, vocab_size={self.vocab_size})")
+        if state is not None:
+            self._check_state(state, idx.shape[0])
+        x = self.embedding(idx)  # (B, T, d_w)
+        out, state = self.rnn(x, state)  # (B, T, d_h), (num_layers, B, d_h) or a tuple (h, c)
+        return self.head(out), state  # (B, T, V)
+
+
+def next_token_probs(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None) -> torch.Tensor:
+    """Turn next-token logits ``(..., V)`` into probabilities ``(..., V)``. (5장)
+
+    ``softmax(logits / temperature)``: a temperature below 1 sharpens the distribution (towards
+    greedy), above 1 flattens it (towards uniform). With ``top_k`` every token outside the ``k``
+    largest logits gets probability 0 before the softmax renormalises (ties at the k-th value are
+    broken by ``torch.topk``'s order).
+    """
+    if not isinstance(logits, torch.Tensor) or not logits.is_floating_point():
+        raise TypeError("logits must be a floating-point tensor of shape (..., V)")
+    if logits.dim() == 0 or logits.shape[-1] == 0:
+        raise ValueError(f"logits must have a vocabulary axis (..., V) with V >= 1, got {tuple(logits.shape)}")
+    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not (
+            math.isfinite(temperature) and temperature > 0):
+        raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}; "
+                         "use greedy=True (argmax) instead of temperature 0")
+    scaled = logits / temperature  # (..., V)
+    if top_k is not None:
+        V = logits.shape[-1]
+        _check_int(top_k, "top_k")
+        if top_k > V:
+            raise ValueError(f"top_k={top_k} is larger than the vocabulary size V={V}")
+        kth = torch.topk(scaled, top_k, dim=-1).indices  # (..., k)
+        keep = torch.zeros_like(scaled, dtype=torch.bool).scatter_(-1, kth, True)  # (..., V)
+        scaled = scaled.masked_fill(~keep, float("-inf"))
+    return torch.softmax(scaled, dim=-1)  # (..., V)
+
+
+def _as_id_list(prefix, name: str = "prefix") -> list[int]:
+    if isinstance(prefix, torch.Tensor):
+        if prefix.dim() != 1 or prefix.is_floating_point() or prefix.dtype == torch.bool:
+            raise TypeError(f"{name} must be a 1-D integer tensor (T,) or a list of ints, "
+                            f"got dtype={prefix.dtype}, shape={tuple(prefix.shape)}")
+        prefix = prefix.tolist()
+    if isinstance(prefix, (str, bytes)) or not isinstance(prefix, Sequence):
+        raise TypeError(f"{name} must be a list of int ids (encode the text first), got {type(prefix).__name__}")
+    ids = []
+    for t in prefix:
+        if isinstance(t, bool) or not isinstance(t, int):
+            raise TypeError(f"{name} must hold int ids, got {type(t).__name__} ({t!r})")
+        ids.append(t)
+    if not ids:
+        raise ValueError(f"{name} is empty; give at least one token (e.g. <sos>) to start from")
+    return ids
+
+
+@torch.no_grad()
+def generate(model: nn.Module, prefix, max_new_tokens: int, *, temperature: float = 1.0,
+             top_k: int | None = None, greedy: bool = False, eos_id: int | None = None,
+             generator: torch.Generator | None = None) -> list[int]:
+    """Continue ``prefix`` (a list of ids or a 1-D LongTensor) by up to ``max_new_tokens`` tokens. (4장, 5장)
+
+    The model reads the whole prefix once, then each step picks a token from the distribution at
+    the last position and feeds it back in together with the carried state. ``greedy=True``
+    takes the argmax (temperature and top-k are then ignored); otherwise it samples from
+    :func:`next_token_probs` with ``generator`` (a CPU ``torch.Generator``, for reproducible
+    samples). Generation stops early when ``eos_id`` is produced; that token is included.
+    Returns the new ids only (not the prefix). ``model`` must follow ``forward(idx, state) ->
+    (logits, state)``; it runs in eval mode and its training flag is restored afterwards.
+    """
+    ids = _as_id_list(prefix)
+    _check_int(max_new_tokens, "max_new_tokens", minimum=0)
+    if not greedy:
+        next_token_probs(torch.zeros(1), temperature)  # validate temperature up front
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
+    device = next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    try:
+        logits, state = model(torch.tensor([ids], device=device))  # (1, T, V): read the prefix
+        new: list[int] = []
+        for _ in range(max_new_tokens):
+            last = logits[0, -1]  # (V,): distribution of the next token
+            if greedy:
+                next_id = int(last.argmax())
+            else:
+                probs = next_token_probs(last.float().cpu(), temperature, top_k)  # (V,)
+                next_id = int(torch.multinomial(probs, 1, generator=generator))
+            new.append(next_id)
+            if eos_id is not None and next_id == eos_id:
+                break
+            logits, state = model(torch.tensor([[next_id]], device=device), state)  # (1, 1, V)
+    finally:
+        model.train(was_training)
+    return new
+
+
+def _loss_value(loss) -> float:
+    if isinstance(loss, torch.Tensor):
+        if loss.numel() != 1:
+            raise ValueError(f"loss must be one number (a mean cross-entropy in nats), got shape {tuple(loss.shape)}")
+        loss = loss.item()
+    if isinstance(loss, bool) or not isinstance(loss, (int, float)) or not math.isfinite(loss) or loss < 0:
+        raise ValueError(f"loss must be a finite cross-entropy >= 0 in nats, got {loss!r}")
+    return float(loss)
+
+
+def bits_per_char(loss) -> float:
+    """A mean cross-entropy in nats (what ``F.cross_entropy`` returns) in bits: ``loss / ln 2``. (5장)"""
+    return _loss_value(loss) / math.log(2)
+
+
+def perplexity(loss) -> float:
+    """Perplexity ``exp(loss)`` of a mean cross-entropy in nats: the effective number of choices. (5장)"""
+    return math.exp(_loss_value(loss))
+
+
+def bptt_batches(ids, batch_size: int, seq_len: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Cut one long id stream into consecutive ``(x, y)`` batches for truncated BPTT. (5장)
+
+    The stream is split into ``batch_size`` contiguous parallel streams (row ``b`` is the
+    ``b``-th slice of the text); batch ``k`` holds time steps ``k*seq_len ... (k+1)*seq_len - 1``
+    of every row, so row ``b`` of batch ``k+1`` continues row ``b`` of batch ``k`` and the hidden
+    state can be carried from one batch to the next. ``y`` is ``x`` shifted by one token.
+    Each ``x``, ``y`` is a LongTensor ``(B, T)`` (``batch_first``); the last batch may be shorter
+    in time. Tokens that do not fill a whole row (at most ``batch_size - 1``) are dropped.
+    """
+    if isinstance(ids, torch.Tensor):
+        if ids.dim() != 1 or ids.is_floating_point() or ids.dtype == torch.bool:
+            raise TypeError(f"ids must be a 1-D integer tensor (N,), got dtype={ids.dtype}, shape={tuple(ids.shape)}")
+        stream = ids.long()
+    else:
+        stream = torch.tensor(_as_id_list(ids, "ids"), dtype=torch.long)
+    _check_int(batch_size, "batch_size")
+    _check_int(seq_len, "seq_len")
+    n = (stream.numel() - 1) // batch_size  # time steps per row
+    if n < 1:
+        raise ValueError(f"ids has {stream.numel()} tokens, too few for batch_size={batch_size}: "
+                         f"need at least batch_size + 1 = {batch_size + 1}")
+    xs = stream[: batch_size * n].view(batch_size, n)  # (B, n)
+    ys = stream[1: batch_size * n + 1].view(batch_size, n)  # (B, n): the next token
+    return [(xs[:, t: t + seq_len], ys[:, t: t + seq_len]) for t in range(0, n, seq_len)]  # each (B, <=T)
+
+
+def detach_state(state):
+    """Cut the graph behind a carried state (a tensor, a tuple ``(h, c)``, or None). (5장)
+
+    The values flow on into the next batch, but backpropagation stops here; without it the
+    next ``backward()`` would try to go back through batches whose graph was already freed.
+    """
+    if state is None:
+        return None
+    if isinstance(state, tuple):
+        return tuple(s.detach() for s in state)
+    if isinstance(state, torch.Tensor):
+        return state.detach()
+    raise TypeError(f"state must be a tensor, a tuple of tensors or None, got {type(state).__name__}")
+
+
+@dataclass
+class LMHistory:
+    """What :func:`train_lm` records per step: the loss (nats) and the gradient norm before clipping."""
+
+    losses: list[float] = field(default_factory=list)
+    grad_norms: list[float] = field(default_factory=list)
+
+
+def train_lm(model: RecurrentLM, ids, *, steps: int, batch_size: int = 32, seq_len: int = 64,
+             lr: float = 3e-3, clip: float | None = 1.0, desc: str = "언어 모델 학습") -> LMHistory:
+    """Train a language model with truncated BPTT for ``steps`` steps (Adam). (5장)
+
+    Batches come from :func:`bptt_batches` in order; the state is carried from batch to batch
+    and detached (:func:`detach_state`), and reset to zeros when the stream starts over.
+    Gradients are clipped to total norm ``clip`` (``None``: no clipping); the norm before
+    clipping is recorded. Returns an :class:`LMHistory`; the model is left in eval mode.
+    """
+    _check_int(steps, "steps")
+    if clip is not None and not (isinstance(clip, (int, float)) and clip > 0):
+        raise ValueError(f"clip must be a positive number or None, got {clip!r}")
+    batches = bptt_batches(ids, batch_size, seq_len)
+    device = next(model.parameters()).device
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    history = LMHistory()
+    state = None
+    model.train()
+    for step in progress(range(steps), desc=desc):
+        k = step % len(batches)
+        if k == 0:
+            state = None  # the stream starts over: no state to carry
+        x, y = (t.to(device) for t in batches[k])  # (B, T), (B, T)
+        logits, state = model(x, detach_state(state))  # (B, T, V)
+        loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+        opt.zero_grad()
+        loss.backward()
+        norm = nn.utils.clip_grad_norm_(model.parameters(), clip if clip is not None else math.inf)
+        opt.step()
+        history.losses.append(loss.item())
+        history.grad_norms.append(float(norm))
+    model.eval()
+    return history
+
+
+@torch.no_grad()
+def evaluate_lm(model: RecurrentLM, ids, *, batch_size: int = 16, seq_len: int = 128) -> float:
+    """Mean cross-entropy (nats per token) over a whole id stream, state carried across batches. (5장)
+
+    Every predicted token counts once (the last batch may be shorter). Convert with
+    :func:`bits_per_char` or :func:`perplexity`.
+    """
+    batches = bptt_batches(ids, batch_size, seq_len)
+    device = next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    total, count, state = 0.0, 0, None
+    for x, y in batches:
+        logits, state = model(x.to(device), state)  # (B, T, V)
+        total += nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.to(device).reshape(-1),
+                                             reduction="sum").item()
+        count += y.numel()
+    model.train(was_training)
+    return total / count

@@ -1,0 +1,208 @@
+"""seqlab.lm: the recurrent language model, generation, truncated BPTT, metrics and bad input."""
+import math
+
+import pytest
+import torch
+from torch import nn
+
+from seqlab.lm import (
+    RecurrentLM,
+    bits_per_char,
+    bptt_batches,
+    detach_state,
+    evaluate_lm,
+    generate,
+    next_token_probs,
+    perplexity,
+    train_lm,
+)
+
+
+@pytest.mark.parametrize("kind, layers", [("gru", 1), ("lstm", 2), ("rnn", 1)])
+def test_forward_shapes_and_state_carry(kind, layers):
+    torch.manual_seed(0)
+    lm = RecurrentLM(11, 4, 6, kind=kind, num_layers=layers)
+    idx = torch.randint(0, 11, (3, 7))  # (B, T)
+    logits, state = lm(idx)
+    assert logits.shape == (3, 7, 11)
+    h = state[0] if kind == "lstm" else state
+    assert h.shape == (layers, 3, 6)
+    # reading in two chunks with the state carried equals reading all at once
+    a, s = lm(idx[:, :4])
+    b, _ = lm(idx[:, 4:], s)
+    assert torch.allclose(torch.cat([a, b], dim=1), logits, atol=1e-6)
+
+
+def test_same_init_as_handwritten_embedding_gru_linear():
+    torch.manual_seed(0)
+    emb, gru, lin = nn.Embedding(9, 5, padding_idx=0), nn.GRU(5, 7, batch_first=True), nn.Linear(7, 9)
+    torch.manual_seed(0)
+    lm = RecurrentLM(9, 5, 7)
+    assert torch.equal(lm.embedding.weight, emb.weight)
+    assert torch.equal(lm.rnn.weight_hh_l0, gru.weight_hh_l0)
+    assert torch.equal(lm.head.weight, lin.weight)
+
+
+@pytest.mark.parametrize("call, err, msg", [
+    (lambda: RecurrentLM(1, 4, 4), ValueError, "vocab_size"),
+    (lambda: RecurrentLM(5, 4, 4, kind="transformer"), ValueError, "kind must be one of"),
+    (lambda: RecurrentLM(5, 4, 4, pad_id=5), ValueError, "pad_id=5"),
+    (lambda: RecurrentLM(5, 4.0, 4), TypeError, "d_w"),
+    (lambda: RecurrentLM(5, 4, 4)(torch.zeros(2, 3)), TypeError, "torch.long"),
+    (lambda: RecurrentLM(5, 4, 4)(torch.zeros(3, dtype=torch.long)), ValueError, r"\(B, T\)"),
+    (lambda: RecurrentLM(5, 4, 4)(torch.tensor([[1, 5]])), ValueError, "id 5 outside"),
+    (lambda: RecurrentLM(5, 4, 4)([[1, 2]]), TypeError, "LongTensor"),
+    (lambda: RecurrentLM(5, 4, 4)(torch.ones(2, 3, dtype=torch.long), torch.zeros(2, 1, 4)), ValueError,
+     r"\(num_layers, B, d_h\) = \(1, 2, 4\)"),
+    (lambda: RecurrentLM(5, 4, 4, kind="lstm")(torch.ones(2, 3, dtype=torch.long), torch.zeros(1, 2, 4)),
+     TypeError, r"tuple \(h, c\)"),
+])
+def test_recurrent_lm_bad_input(call, err, msg):
+    with pytest.raises(err, match=msg):
+        call()
+
+
+def test_next_token_probs_temperature_and_top_k():
+    logits = torch.tensor([2.0, 1.0, 0.0, -1.0])
+    p1 = next_token_probs(logits)
+    assert torch.allclose(p1, torch.softmax(logits, -1))
+    cold, hot = next_token_probs(logits, 0.5), next_token_probs(logits, 5.0)
+    assert cold[0] > p1[0] > hot[0]  # low temperature sharpens, high flattens
+    assert torch.allclose(hot.sum(), torch.tensor(1.0))
+    top2 = next_token_probs(logits, 1.0, top_k=2)
+    assert top2[2] == 0 and top2[3] == 0
+    assert torch.allclose(top2[:2], torch.softmax(logits[:2], -1))
+    batch = next_token_probs(torch.randn(3, 5, 7), 0.7, top_k=3)  # (..., V)
+    assert batch.shape == (3, 5, 7) and torch.allclose(batch.sum(-1), torch.ones(3, 5))
+    assert ((batch > 0).sum(-1) == 3).all()
+
+
+@pytest.mark.parametrize("kwargs, err, msg", [
+    ({"temperature": 0}, ValueError, "temperature"),
+    ({"temperature": -1.0}, ValueError, "temperature"),
+    ({"temperature": float("nan")}, ValueError, "temperature"),
+    ({"top_k": 0}, ValueError, "top_k"),
+    ({"top_k": 5}, ValueError, "larger than the vocabulary"),
+    ({"top_k": 2.0}, TypeError, "top_k"),
+])
+def test_next_token_probs_bad_input(kwargs, err, msg):
+    with pytest.raises(err, match=msg):
+        next_token_probs(torch.zeros(4), **kwargs)
+
+
+def test_next_token_probs_needs_float_logits():
+    with pytest.raises(TypeError, match="floating-point"):
+        next_token_probs(torch.tensor([1, 2]))
+
+
+class _Fixed(nn.Module):
+    """A fake model whose next token is always (input + 1) mod V, to test the loop itself."""
+
+    def __init__(self, V=6):
+        super().__init__()
+        self.V = V
+        self.dummy = nn.Parameter(torch.zeros(1))
+        self.calls = []
+
+    def forward(self, idx, state=None):
+        self.calls.append(idx.shape[1])
+        logits = torch.full((*idx.shape, self.V), -10.0)
+        logits.scatter_(-1, ((idx + 1) % self.V).unsqueeze(-1), 10.0)
+        return logits, state
+
+
+def test_generate_greedy_feeds_back_and_stops_at_eos():
+    m = _Fixed()
+    assert generate(m, [0, 1], 10, greedy=True, eos_id=4) == [2, 3, 4]
+    assert m.calls == [2, 1, 1]  # prefix read once, then one token per step
+    assert generate(m, torch.tensor([3]), 3, greedy=True) == [4, 5, 0]
+    assert generate(m, [3], 0, greedy=True) == []
+
+
+def test_generate_sampling_is_reproducible_with_a_generator():
+    torch.manual_seed(0)
+    lm = RecurrentLM(8, 4, 8)
+    a = generate(lm, [1, 2], 20, temperature=1.5, generator=torch.Generator().manual_seed(3))
+    b = generate(lm, [1, 2], 20, temperature=1.5, generator=torch.Generator().manual_seed(3))
+    assert a == b and len(a) == 20 and all(0 <= t < 8 for t in a)
+    k1 = generate(lm, [1], 30, top_k=1, generator=torch.Generator().manual_seed(0))
+    assert k1 == generate(lm, [1], 30, greedy=True)  # top-1 sampling is greedy
+    lm.train()
+    generate(lm, [1], 2, greedy=True)
+    assert lm.training  # the training flag is restored
+
+
+@pytest.mark.parametrize("prefix, kwargs, err, msg", [
+    ([], {}, ValueError, "empty"),
+    ("ab", {}, TypeError, "encode the text"),
+    ([1.0], {}, TypeError, "int ids"),
+    (torch.tensor([[1, 2]]), {}, TypeError, "1-D"),
+    ([1], {"temperature": 0.0}, ValueError, "greedy=True"),
+    ([1], {"generator": 3}, TypeError, "generator"),
+])
+def test_generate_bad_input(prefix, kwargs, err, msg):
+    lm = RecurrentLM(5, 4, 4)
+    with pytest.raises(err, match=msg):
+        generate(lm, prefix, 3, **kwargs)
+    with pytest.raises(ValueError, match="max_new_tokens"):
+        generate(lm, [1], -1)
+
+
+def test_bits_and_perplexity():
+    assert bits_per_char(math.log(2)) == pytest.approx(1.0)
+    assert bits_per_char(torch.tensor(math.log(8))) == pytest.approx(3.0)
+    assert perplexity(math.log(70)) == pytest.approx(70.0)
+    assert perplexity(0) == 1.0
+    for bad in [-0.1, float("inf"), "1.0", torch.ones(2)]:
+        with pytest.raises(ValueError, match="loss"):
+            bits_per_char(bad)
+
+
+def test_bptt_batches_rows_continue_across_batches():
+    ids = list(range(1, 24))  # 23 tokens
+    batches = bptt_batches(ids, batch_size=2, seq_len=4)  # n = 11 steps per row
+    assert [tuple(x.shape) for x, _ in batches] == [(2, 4), (2, 4), (2, 3)]
+    x0, y0 = batches[0]
+    assert x0.tolist() == [[1, 2, 3, 4], [12, 13, 14, 15]]
+    assert torch.equal(y0, x0 + 1)  # y is x shifted by one
+    assert batches[1][0][:, 0].tolist() == [5, 16]  # row b of batch 1 continues row b of batch 0
+    stream = torch.cat([x for x, _ in batches], dim=1)  # (B, n)
+    assert stream.reshape(-1).tolist() == ids[:22]
+
+
+@pytest.mark.parametrize("ids, kwargs, err, msg", [
+    ([1, 2], {"batch_size": 2}, ValueError, "too few"),
+    (torch.zeros(2, 5, dtype=torch.long), {}, TypeError, "1-D integer"),
+    (torch.zeros(5), {}, TypeError, "1-D integer"),
+    (list(range(10)), {"batch_size": 0}, ValueError, "batch_size"),
+    (list(range(10)), {"seq_len": 1.5}, TypeError, "seq_len"),
+    ("abc", {}, TypeError, "encode the text"),
+])
+def test_bptt_batches_bad_input(ids, kwargs, err, msg):
+    args = {"batch_size": 1, "seq_len": 2, **kwargs}
+    with pytest.raises(err, match=msg):
+        bptt_batches(ids, **args)
+
+
+def test_detach_state():
+    h = torch.ones(1, 2, 3, requires_grad=True) * 2
+    assert not detach_state(h).requires_grad
+    hc = detach_state((h, h))
+    assert isinstance(hc, tuple) and not any(t.requires_grad for t in hc)
+    assert detach_state(None) is None
+    with pytest.raises(TypeError, match="state must be"):
+        detach_state([h])
+
+
+def test_train_lm_learns_a_repeating_stream_and_evaluates():
+    torch.manual_seed(0)
+    ids = [1, 2, 3, 4, 5] * 60
+    lm = RecurrentLM(6, 8, 16, pad_id=None)
+    before = evaluate_lm(lm, ids, batch_size=4, seq_len=10)
+    hist = train_lm(lm, ids, steps=60, batch_size=4, seq_len=10, lr=1e-2, clip=1.0, desc="t")
+    after = evaluate_lm(lm, ids, batch_size=4, seq_len=10)
+    assert len(hist.losses) == len(hist.grad_norms) == 60
+    assert before > 1.0 and after < 0.1
+    assert not lm.training
+    with pytest.raises(ValueError, match="clip"):
+        train_lm(lm, ids, steps=1, clip=0)

@@ -1,0 +1,216 @@
+"""seqlab.timeseries: windows, split, scaler, baselines, metrics; clear errors on bad input."""
+import numpy as np
+import pytest
+import torch
+
+import seqlab
+from seqlab.timeseries import (
+    LinearAR,
+    Scaler,
+    load_elnino,
+    load_msft,
+    mae,
+    make_windows,
+    mase,
+    persistence,
+    rmse,
+    seasonal_naive,
+    split_points,
+)
+
+
+def test_import_seqlab_stays_light():
+    import subprocess
+    import sys
+
+    code = "import sys, seqlab, seqlab.timeseries; print('pmdarima' in sys.modules, 'statsmodels' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]  # the data packages are read only when a loader is called
+    assert seqlab.__name__ == "seqlab"
+
+
+# ---------------------------------------------------------------------------------- data
+def test_load_msft_is_daily_ohlcv_oldest_first():
+    df = load_msft(start=None)
+    assert list(df.columns) == ["Open", "High", "Low", "Close", "Volume"]
+    assert len(df) == 7983
+    assert str(df.index[0].date()) == "1986-03-13" and str(df.index[-1].date()) == "2017-11-10"
+    assert df.index.is_monotonic_increasing
+    assert not df.isna().any().any()
+    assert (df["High"] >= df["Low"]).all()
+    cut = load_msft("2010-01-01", "2010-12-31")
+    assert cut.index[0].year == 2010 and cut.index[-1].year == 2010
+
+
+def test_load_elnino_is_monthly_and_complete():
+    s = load_elnino()
+    assert len(s) == 732
+    assert str(s.index[0].date()) == "1950-01-01" and str(s.index[-1].date()) == "2010-12-01"
+    assert not s.isna().any()
+    assert s.iloc[0] == pytest.approx(23.11) and s.iloc[1] == pytest.approx(24.20)  # Jan, Feb 1950
+
+
+# ------------------------------------------------------------------------------ windows
+def test_make_windows_shapes_and_target_index():
+    series = np.arange(20.0)
+    X, y, t = make_windows(series, 5, 2)
+    assert X.shape == (20 - 5 - 2 + 1, 5, 1) and y.shape == (14, 2) and t.shape == (14,)
+    assert t[0] == 5 and t[-1] == 18
+    for i in range(len(t)):
+        assert np.array_equal(X[i, :, 0], series[t[i] - 5:t[i]])
+        assert np.array_equal(y[i], series[t[i]:t[i] + 2])
+
+
+def test_make_windows_multifeature_target_column():
+    series = np.stack([np.arange(10.0), 100 + np.arange(10.0)], axis=1)  # (L, F=2)
+    X, y, t = make_windows(series, 3, target=0)
+    assert X.shape == (7, 3, 2)
+    assert np.array_equal(y[:, 0], series[t, 0])
+    _, y1, _ = make_windows(series, 3)  # default: last column
+    assert np.array_equal(y1[:, 0], series[t, 1])
+
+
+def test_make_windows_start_stop_give_a_chronological_split():
+    series = np.arange(50.0)
+    n_train, n_val = split_points(len(series))
+    assert (n_train, n_val) == (35, 42)
+    _, _, t_tr = make_windows(series, 4, 3, start=0, stop=n_train)
+    _, _, t_va = make_windows(series, 4, 3, start=n_train, stop=n_val)
+    X_te, _, t_te = make_windows(series, 4, 3, start=n_val)
+    assert t_tr[0] == 4 and t_tr[-1] + 3 <= n_train
+    assert t_va[0] == n_train and t_va[-1] + 3 <= n_val
+    assert t_te[0] == n_val and t_te[-1] + 3 == len(series)
+    assert X_te[0, 0, 0] == n_val - 4  # inputs may reach back into the previous part
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    (dict(window=10), ValueError, "longer than the series"),
+    (dict(window=8, horizon=3), ValueError, "longer than the series"),
+    (dict(window=0), ValueError, "window"),
+    (dict(window=2.5), TypeError, "window"),
+    (dict(window=3, target=5), IndexError, "target"),
+    (dict(window=3, start=8, stop=9, horizon=2), ValueError, "no window"),
+    (dict(window=3, stop=12), ValueError, "stop"),
+])
+def test_make_windows_bad_arguments(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        make_windows(np.arange(10.0), **kwargs)
+
+
+def test_make_windows_rejects_nan_and_bad_types():
+    with pytest.raises(ValueError, match="NaN"):
+        make_windows([1.0, 2.0, float("nan"), 4.0, 5.0], 2)
+    with pytest.raises(TypeError, match="array"):
+        make_windows("12345", 2)
+    with pytest.raises(TypeError, match="numeric"):
+        make_windows([object()] * 5, 2)
+    with pytest.raises(ValueError, match=r"\(L,\) or \(L, F\)"):
+        make_windows(np.zeros((4, 3, 2)), 2)
+    X, _, _ = make_windows(torch.arange(6.0), 2)  # tensors are accepted
+    assert X.shape == (4, 2, 1)
+
+
+def test_split_points_bad_input():
+    with pytest.raises(ValueError, match="test part"):
+        split_points(100, 0.8, 0.2)
+    with pytest.raises(ValueError, match="fraction"):
+        split_points(100, 1.5)
+    with pytest.raises(ValueError, match="too short"):
+        split_points(3)
+
+
+# -------------------------------------------------------------------------------- scaler
+def test_scaler_fits_on_train_only_and_inverts():
+    train = np.array([[0.0, 10.0], [2.0, 30.0], [4.0, 20.0]])
+    full = np.vstack([train, [[8.0, 50.0]]])
+    sc = Scaler("minmax").fit(train)
+    z = sc.transform(full)
+    assert np.allclose(z[:3].min(axis=0), 0) and np.allclose(z[:3].max(axis=0), 1)
+    assert z[3, 0] == pytest.approx(2.0) and z[3, 1] == pytest.approx(2.0)  # test leaves [0, 1]
+    assert np.allclose(sc.inverse_transform(z), full)
+    assert np.allclose(sc.inverse_transform(z[:, 1], column=1), full[:, 1])
+    assert np.allclose(sc.inverse_transform(z[:, 1:].reshape(2, 2), column=-1), full[:, 1].reshape(2, 2))
+    st = Scaler("standard").fit(train)
+    assert np.allclose(st.transform(train).mean(axis=0), 0, atol=1e-6)
+    assert np.allclose(st.inverse_transform(st.transform(full)), full, atol=1e-5)
+
+
+def test_scaler_constant_feature_does_not_divide_by_zero():
+    sc = Scaler().fit(np.ones((5, 1)))
+    assert np.allclose(sc.transform(np.ones((2, 1))), 0)
+
+
+def test_scaler_errors():
+    with pytest.raises(RuntimeError, match="not fitted"):
+        Scaler().transform(np.zeros((3, 1)))
+    with pytest.raises(RuntimeError, match="not fitted"):
+        Scaler().inverse_transform(np.zeros(3), column=0)
+    with pytest.raises(ValueError, match="method"):
+        Scaler("robust")
+    sc = Scaler().fit(np.arange(6.0).reshape(3, 2))
+    with pytest.raises(ValueError, match="2 features"):
+        sc.transform(np.zeros((3, 3)))
+    with pytest.raises(IndexError, match="column"):
+        sc.transform(np.zeros(3), column=2)
+    with pytest.raises(ValueError, match="NaN"):
+        Scaler().fit([[1.0], [float("nan")]])
+    with pytest.raises(ValueError, match="NaN"):
+        sc.transform(np.array([[1.0, float("inf")]]))
+    assert "not fitted" in repr(Scaler()) and "fitted" in repr(sc)
+
+
+# ----------------------------------------------------------------------------- baselines
+def test_persistence_and_seasonal_naive():
+    series = np.arange(30.0)
+    X, y, t = make_windows(series, 12, 3)
+    assert np.array_equal(persistence(X, 3), np.repeat(series[t - 1][:, None], 3, axis=1))
+    sn = seasonal_naive(X, 12, 3)
+    assert np.array_equal(sn, np.stack([series[t - 12 + h] for h in range(3)], axis=1))
+    sn4 = seasonal_naive(X, 4, 6)  # horizon longer than the season repeats the season
+    assert np.array_equal(sn4[:, 4], sn4[:, 0]) and np.array_equal(sn4[:, 0], series[t - 4])
+    with pytest.raises(ValueError, match="longer than the window"):
+        seasonal_naive(X, 13)
+    with pytest.raises(ValueError, match=r"\(N, T, F\)"):
+        persistence(series)
+
+
+def test_linear_ar_recovers_an_ar_process():
+    rng = np.random.default_rng(0)
+    x = np.zeros(400)
+    for i in range(2, 400):
+        x[i] = 0.6 * x[i - 1] - 0.3 * x[i - 2] + 1.0 + 0.01 * rng.standard_normal()
+    X, y, _ = make_windows(x, 2)
+    ar = LinearAR().fit(X, y)
+    assert np.allclose(ar.coef_[:, 0], [-0.3, 0.6, 1.0], atol=0.02)
+    assert ar.predict(X).shape == (len(X), 1)
+    X3, y3, _ = make_windows(x, 2, 3)
+    assert LinearAR().fit(X3, y3).predict(X3).shape == (len(X3), 3)
+    with pytest.raises(RuntimeError, match="not fitted"):
+        LinearAR().predict(X)
+    with pytest.raises(ValueError, match="rows"):
+        LinearAR().fit(X, y[:-1])
+    with pytest.raises(ValueError, match="as in fit"):
+        ar.predict(X3[:, :1])
+
+
+# ------------------------------------------------------------------------------- metrics
+def test_metrics():
+    y, p = np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 2.0, 3.0, 8.0])
+    assert mae(y, p) == 1.0 and rmse(y, p) == 2.0
+    train = np.array([0.0, 1.0, 3.0, 6.0])  # naive in-sample MAE = (1 + 2 + 3) / 3 = 2
+    assert mase(y, p, train) == pytest.approx(0.5)
+    seasonal_train = np.array([0.0, 5.0, 1.0, 7.0])  # lag-2 in-sample MAE = (1 + 2) / 2 = 1.5
+    assert mase(y, p, seasonal_train, season=2) == pytest.approx(1.0 / 1.5)
+
+
+def test_metric_errors():
+    with pytest.raises(ValueError, match="same shape"):
+        mae(np.zeros(3), np.zeros(4))
+    with pytest.raises(ValueError, match="NaN"):
+        rmse(np.zeros(2), np.array([0.0, float("nan")]))
+    with pytest.raises(ValueError, match="undefined"):
+        mase(np.zeros(2), np.ones(2), np.ones(5))
+    with pytest.raises(ValueError, match="longer than season"):
+        mase(np.zeros(2), np.ones(2), np.arange(3.0), season=3)
+    with pytest.raises(TypeError, match="y_true"):
+        mae("ab", "cd")
