@@ -219,6 +219,11 @@ def pad_sequences(
     (the model could no longer tell padding from data), an id is outside ``[0, vocab_size)``,
     or a sequence is longer than ``max_len``.
     """
+    _check_int_arg(pad_id, "pad_id")
+    if max_len is not None:
+        _check_int_arg(max_len, "max_len")
+    if vocab_size is not None:
+        _check_int_arg(vocab_size, "vocab_size")
     rows = _as_int_lists(seqs)
     if not rows:
         raise ValueError("pad_sequences: empty batch (no sequences); expected at least one sequence")
@@ -250,6 +255,11 @@ def pad_sequences(
     if not batch_first:
         batch = batch.t().contiguous()  # (L, B)
     return batch, lens
+
+
+def _check_int_arg(value, name: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} ({value!r})")
 
 
 def _check_lengths(lengths: torch.Tensor | Sequence[int], name: str = "lengths") -> torch.Tensor:
@@ -286,6 +296,8 @@ def lengths_to_mask(lengths: torch.Tensor | Sequence[int], max_len: int | None =
     """Boolean mask that is True on real tokens: ``(B, L)`` (or ``(L, B)`` if not batch_first)."""
     lengths = _check_lengths(lengths)
     longest = int(lengths.max())
+    if max_len is not None:
+        _check_int_arg(max_len, "max_len")
     if max_len is None:
         max_len = longest
     elif max_len < longest:
@@ -304,6 +316,7 @@ def check_padded_batch(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int
     """
     if not isinstance(batch, torch.Tensor):
         raise TypeError(f"batch must be a torch.Tensor, got {type(batch).__name__}")
+    _check_int_arg(pad_id, "pad_id")
     if batch.dtype != torch.long:
         raise TypeError(f"batch must be a LongTensor of token ids (torch.long), got {batch.dtype}")
     if batch.dim() != 2:

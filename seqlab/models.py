@@ -11,10 +11,48 @@ import math
 
 import torch
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 __all__ = ["ScratchRNNCell", "ScratchLSTMCell", "ScratchGRUCell", "unroll", "last_real_state",
            "SequenceClassifier", "SequenceTagger", "make_rnn"]
+
+
+def _check_int(value, name: str, *, minimum: int | None = None) -> int:
+    """``value`` must be an int (not a bool, not a float) and at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, torch.Tensor) and value.numel() == 1 and not value.is_floating_point() \
+                and value.dtype != torch.bool:
+            value = int(value)
+        elif hasattr(value, "__index__") and not isinstance(value, bool):
+            value = value.__index__()
+        else:
+            raise TypeError(f"{name} must be an int, got {type(value).__name__} ({value!r})")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _check_tensor(x, name: str, dim: int, layout: str) -> torch.Tensor:
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor of shape {layout}, got {type(x).__name__}")
+    if x.dim() != dim:
+        raise ValueError(f"{name} must be {dim}-D, {layout}; got shape {tuple(x.shape)}")
+    return x
+
+
+def _check_lengths_for(lengths, batch_size: int, max_len: int, *, batch_first: bool = True) -> torch.Tensor:
+    """Lengths as a tensor, list or NumPy array of ints: shape (B,), each in 1..L. Returns a CPU LongTensor."""
+    from .data import _check_lengths
+
+    if isinstance(lengths, torch.Tensor):
+        lengths = lengths.detach().cpu()
+    lengths = _check_lengths(lengths)
+    if lengths.numel() != batch_size:
+        raise ValueError(f"lengths must have shape (B,) = ({batch_size},), got {lengths.numel()} entries; "
+                         f"is the batch (B, L) with batch_first={batch_first}?")
+    if int(lengths.max()) > max_len:
+        raise ValueError(f"lengths must lie in 1..L={max_len} (the padded length), got {lengths.tolist()}")
+    return lengths
 
 
 class _ScratchCell(nn.Module):
@@ -22,8 +60,8 @@ class _ScratchCell(nn.Module):
 
     def __init__(self, input_size: int, hidden_size: int):
         super().__init__()
-        if input_size < 1 or hidden_size < 1:
-            raise ValueError(f"input_size and hidden_size must be positive, got {input_size}, {hidden_size}")
+        input_size = _check_int(input_size, "input_size", minimum=1)
+        hidden_size = _check_int(hidden_size, "hidden_size", minimum=1)
         self.input_size, self.hidden_size = input_size, hidden_size
         g = self.gates * hidden_size
         self.weight_ih = nn.Parameter(torch.empty(g, input_size))  # (gates*d_h, d_in)
@@ -35,6 +73,12 @@ class _ScratchCell(nn.Module):
             nn.init.uniform_(p, -bound, bound)
 
     def _check(self, x: torch.Tensor, h: torch.Tensor) -> None:
+        if not isinstance(x, torch.Tensor):
+            raise TypeError(f"x must be a torch.Tensor of shape (B, {self.input_size}), got {type(x).__name__}")
+        if not isinstance(h, torch.Tensor):
+            raise TypeError(f"h must be a torch.Tensor of shape (B, {self.hidden_size}), got {type(h).__name__}")
+        if not x.is_floating_point():
+            raise TypeError(f"x must be a float tensor (embedded inputs), got dtype {x.dtype}")
         if x.dim() != 2 or x.shape[1] != self.input_size:
             raise ValueError(f"x must have shape (B, {self.input_size}), got {tuple(x.shape)}")
         if h.shape != (x.shape[0], self.hidden_size):
@@ -56,6 +100,9 @@ class ScratchLSTMCell(_ScratchCell):
     gates = 4
 
     def forward(self, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]):
+        if not isinstance(state, (tuple, list)) or len(state) != 2:
+            raise TypeError("state must be a tuple (h, c) of two (B, d_h) tensors, "
+                            f"got {type(state).__name__}")
         h, c = state
         self._check(x, h)
         if c.shape != h.shape:
@@ -92,8 +139,10 @@ def unroll(cell: nn.Module, x: torch.Tensor, state=None, *, batch_first: bool = 
     ``(outputs, last_state)`` with outputs ``(B, L, d_h)`` (or ``(L, B, d_h)``); the state is
     ``h`` or ``(h, c)`` for an LSTM cell.
     """
-    if x.dim() != 3:
-        raise ValueError(f"x must be 3-D, (B, L, d_in) if batch_first else (L, B, d_in); got {tuple(x.shape)}")
+    if not isinstance(cell, nn.Module) or not hasattr(cell, "hidden_size"):
+        raise TypeError(f"cell must be a recurrent cell module (nn.RNNCell, ScratchRNNCell, ...), "
+                        f"got {type(cell).__name__}")
+    _check_tensor(x, "x", 3, "(B, L, d_in) if batch_first else (L, B, d_in)")
     xs = x if batch_first else x.transpose(0, 1)  # (B, L, d_in)
     B = xs.shape[0]
     lstm = isinstance(cell, (ScratchLSTMCell, nn.LSTMCell))
@@ -109,16 +158,21 @@ def unroll(cell: nn.Module, x: torch.Tensor, state=None, *, batch_first: bool = 
 
 
 def last_real_state(outputs: torch.Tensor, lengths: torch.Tensor, *, batch_first: bool = True) -> torch.Tensor:
-    """Each sequence's output at its last real (unpadded) step: ``(B, d)``."""
-    if outputs.dim() != 3:
-        raise ValueError(f"outputs must be 3-D, (B, L, d) if batch_first else (L, B, d); got {tuple(outputs.shape)}")
+    """Each sequence's output at its last real (unpadded) step: ``(B, d)``. (2장, 3장)
+
+    ``lengths`` may be a tensor, a list or a NumPy array of ints in ``1..L``.
+    """
+    _check_tensor(outputs, "outputs", 3, "(B, L, d) if batch_first else (L, B, d)")
     out = outputs if batch_first else outputs.transpose(0, 1)  # (B, L, d)
-    lengths = torch.as_tensor(lengths, device=out.device).long()
+    from .data import _check_lengths
+
+    lengths = _check_lengths(lengths.detach().cpu() if isinstance(lengths, torch.Tensor) else lengths)
     if lengths.shape != (out.shape[0],):
         raise ValueError(f"lengths must have shape (B,) = ({out.shape[0]},), got {tuple(lengths.shape)}; "
                          f"check batch_first={batch_first}")
-    if (lengths < 1).any() or (lengths > out.shape[1]).any():
+    if (lengths > out.shape[1]).any():
         raise ValueError(f"lengths must lie in 1..L={out.shape[1]}, got {lengths.tolist()}")
+    lengths = lengths.to(out.device)
     idx = (lengths - 1).view(-1, 1, 1).expand(-1, 1, out.shape[2])  # (B, 1, d)
     return out.gather(1, idx).squeeze(1)  # (B, d)
 
@@ -128,38 +182,88 @@ def make_rnn(kind: str, input_size: int, hidden_size: int, **kwargs) -> nn.Modul
     kinds = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
     if kind not in kinds:
         raise ValueError(f"kind must be one of {sorted(kinds)}, got {kind!r}")
+    if "batch_first" in kwargs:
+        raise TypeError("make_rnn always uses batch_first=True; do not pass batch_first")
+    input_size = _check_int(input_size, "input_size", minimum=1)
+    hidden_size = _check_int(hidden_size, "hidden_size", minimum=1)
     return kinds[kind](input_size, hidden_size, batch_first=True, **kwargs)
 
 
 class _EmbedRecurrentHead(nn.Module):
-    """Embedding -> RNN/LSTM/GRU (``batch_first``) -> linear head: the layers both models share."""
+    """Embedding -> RNN/LSTM/GRU (``batch_first``) -> linear head: the layers both models share.
+
+    With ``bidirectional=True`` the recurrent layer reads both ways and the head sees
+    ``2 * d_h`` features; such a model must always be given the lengths, so that the
+    backward direction starts at each sequence's last real token (3장).
+    """
 
     def __init__(self, vocab_size: int, num_classes: int, *, kind: str = "rnn", d_w: int = 16,
-                 d_h: int = 32, pad_id: int = 0):
+                 d_h: int = 32, pad_id: int = 0, bidirectional: bool = False):
         super().__init__()
+        vocab_size = _check_int(vocab_size, "vocab_size", minimum=1)
+        num_classes = _check_int(num_classes, "num_classes", minimum=1)
+        d_w = _check_int(d_w, "d_w", minimum=1)
+        d_h = _check_int(d_h, "d_h", minimum=1)
+        pad_id = _check_int(pad_id, "pad_id", minimum=0)
+        if pad_id >= vocab_size:
+            raise ValueError(f"pad_id must lie in 0..vocab_size-1 = 0..{vocab_size - 1}, got {pad_id}")
+        if not isinstance(bidirectional, bool):
+            raise TypeError(f"bidirectional must be a bool, got {type(bidirectional).__name__}")
+        self.vocab_size, self.pad_id, self.bidirectional = vocab_size, pad_id, bidirectional
         self.embedding = nn.Embedding(vocab_size, d_w, padding_idx=pad_id)
-        self.rnn = make_rnn(kind, d_w, d_h)
-        self.head = nn.Linear(d_h, num_classes)
+        self.rnn = make_rnn(kind, d_w, d_h, bidirectional=bidirectional)
+        self.head = nn.Linear(d_h * (2 if bidirectional else 1), num_classes)
+
+    def _check_batch(self, batch) -> None:
+        _check_tensor(batch, "batch", 2, "(B, L) of token ids, batch_first")
+        if batch.is_floating_point() or batch.dtype == torch.bool:
+            raise TypeError(f"batch must hold integer token ids (torch.long), got dtype {batch.dtype}")
+        if batch.numel() and (int(batch.min()) < 0 or int(batch.max()) >= self.vocab_size):
+            raise ValueError(f"batch holds ids outside 0..vocab_size-1 = 0..{self.vocab_size - 1} "
+                             f"(min {int(batch.min())}, max {int(batch.max())})")
+
+    def _packed_states(self, batch: torch.Tensor, lengths):
+        """Run the recurrent layer over the packed batch: ``(outputs (B, L, num_dirs*d_h), h_n)``."""
+        self._check_batch(batch)
+        lengths = _check_lengths_for(lengths, batch.shape[0], batch.shape[1])
+        x = self.embedding(batch)  # (B, L, d_w)
+        packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+        packed_out, h_n = self.rnn(packed)  # h_n: (num_layers*num_dirs, B, d_h), or (h_n, c_n) for an LSTM
+        out, _ = pad_packed_sequence(packed_out, batch_first=True, total_length=batch.shape[1])  # (B, L, num_dirs*d_h)
+        return out, (h_n[0] if isinstance(h_n, tuple) else h_n)
 
 
 class SequenceClassifier(_EmbedRecurrentHead):
-    """Embedding -> RNN/LSTM/GRU over the packed batch -> linear layer on ``h_n`` of the top layer.
+    """Embedding -> RNN/LSTM/GRU over the packed batch -> linear layer on ``h_n`` of the top layer. (3장)
 
-    Packing makes ``h_n`` each sequence's state at its last real token, whatever the padding.
+    ``forward(batch (B, L), lengths (B,)) -> logits (B, C)``; ``batch`` is ``batch_first``,
+    ``lengths`` a tensor, list or NumPy array of ints in ``1..L``. Packing makes ``h_n`` each
+    sequence's state at its last real token, whatever the padding. A bidirectional model
+    concatenates the top layer's forward and backward ``h_n``: ``(B, 2*d_h)``.
     """
 
-    def forward(self, batch: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        x = self.embedding(batch)  # (B, L, d_w)
-        packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
-        _, h_n = self.rnn(packed)  # (num_layers, B, d_h), or a tuple (h_n, c_n) for an LSTM
-        if isinstance(h_n, tuple):
-            h_n = h_n[0]
-        return self.head(h_n[-1])  # (B, C)
+    def forward(self, batch: torch.Tensor, lengths) -> torch.Tensor:
+        _, h_n = self._packed_states(batch, lengths)  # (num_layers*num_dirs, B, d_h)
+        summary = torch.cat([h_n[-2], h_n[-1]], dim=1) if self.bidirectional else h_n[-1]  # (B, num_dirs*d_h)
+        return self.head(summary)  # (B, C)
 
 
 class SequenceTagger(_EmbedRecurrentHead):
-    """Embedding -> RNN/LSTM/GRU -> a label for every time step: ``(B, L, C)``."""
+    """Embedding -> RNN/LSTM/GRU -> a label for every time step: ``(B, L, C)``. (3장)
 
-    def forward(self, batch: torch.Tensor) -> torch.Tensor:
-        out, _ = self.rnn(self.embedding(batch))  # (B, L, d_h): a causal RNN, padding comes after
+    ``forward(batch (B, L), lengths=None)``. A one-directional model may skip ``lengths``: it
+    reads left to right, so the padding after a sequence cannot change its real positions. A
+    bidirectional model needs ``lengths`` (its backward direction would otherwise start on the
+    padding) and runs on the packed batch; its outputs at padded positions are zero.
+    """
+
+    def forward(self, batch: torch.Tensor, lengths=None) -> torch.Tensor:
+        if lengths is None:
+            if self.bidirectional:
+                raise ValueError("a bidirectional SequenceTagger needs lengths: without packing, the backward "
+                                 "direction starts on the padding and every real output changes")
+            self._check_batch(batch)
+            out, _ = self.rnn(self.embedding(batch))  # (B, L, d_h): a causal RNN, padding comes after
+        else:
+            out, _ = self._packed_states(batch, lengths)  # (B, L, num_dirs*d_h)
         return self.head(out)  # (B, L, C)

@@ -20,10 +20,19 @@ __all__ = ["majority_task", "running_majority_task", "first_token_task"]
 def _gen(generator: torch.Generator | None) -> torch.Generator:
     if generator is None:
         raise ValueError("pass a torch.Generator so that the data is reproducible")
+    if not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator, got {type(generator).__name__}")
     return generator
 
 
+def _int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} ({value!r})")
+    return value
+
+
 def _random_lengths(n: int, min_len: int, max_len: int, g: torch.Generator) -> list[int]:
+    n, min_len, max_len = _int(n, "n"), _int(min_len, "min_len"), _int(max_len, "max_len")
     if not 1 <= min_len <= max_len:
         raise ValueError(f"need 1 <= min_len <= max_len, got {min_len}, {max_len}")
     if n < 1:
@@ -33,9 +42,9 @@ def _random_lengths(n: int, min_len: int, max_len: int, g: torch.Generator) -> l
 
 def majority_task(n: int, *, vocab_size: int = 6, min_len: int = 5, max_len: int = 20,
                   generator: torch.Generator | None = None):
-    """``(batch (B, L), lengths (B,), labels (B,))``: label 1 iff count(1) > count(2)."""
+    """``(batch (B, L), lengths (B,), labels (B,))``: label 1 iff count(1) > count(2). (3장)"""
     g = _gen(generator)
-    if vocab_size < 3:
+    if _int(vocab_size, "vocab_size") < 3:
         raise ValueError("vocab_size must be at least 3 (padding and tokens 1, 2)")
     seqs = [torch.randint(1, vocab_size, (k,), generator=g).tolist()
             for k in _random_lengths(n, min_len, max_len, g)]
@@ -48,8 +57,11 @@ def running_majority_task(n: int, *, vocab_size: int = 6, min_len: int = 5, max_
                           generator: torch.Generator | None = None, ignore_index: int = -100):
     """``(batch (B, L), lengths (B,), tags (B, L))``: tag_t = 1 iff count(1) > count(2) in x_1..x_t.
 
-    Padding positions carry ``ignore_index`` so that ``nn.CrossEntropyLoss`` skips them.
+    Padding positions carry ``ignore_index`` (-100, the default of ``nn.CrossEntropyLoss``) so
+    that the loss skips them; it must not be a real label (0 or 1). (3장)
     """
+    if _int(ignore_index, "ignore_index") in (0, 1):
+        raise ValueError(f"ignore_index must not be a real label (0 or 1), got {ignore_index}")
     batch, lengths, _ = majority_task(n, vocab_size=vocab_size, min_len=min_len, max_len=max_len,
                                       generator=generator)
     ones = (batch == 1).long().cumsum(dim=1)  # (B, L)
@@ -62,10 +74,13 @@ def running_majority_task(n: int, *, vocab_size: int = 6, min_len: int = 5, max_
 def first_token_task(n: int, length: int, *, vocab_size: int = 10,
                      generator: torch.Generator | None = None):
     """``(batch (B, length), labels (B,))``: x_1 in {1, 2} is the label (0 or 1); the rest is noise
-    from ``3 .. vocab_size - 1``. All sequences have the same length (no padding)."""
+    from ``3 .. vocab_size - 1``. All sequences have the same length (no padding). (3장, 4장)"""
     g = _gen(generator)
+    n, length, vocab_size = _int(n, "n"), _int(length, "length"), _int(vocab_size, "vocab_size")
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
     if length < 1 or vocab_size < 4:
-        raise ValueError("need length >= 1 and vocab_size >= 4")
+        raise ValueError(f"need length >= 1 and vocab_size >= 4, got length={length}, vocab_size={vocab_size}")
     labels = torch.randint(0, 2, (n,), generator=g)  # (B,)
     noise = torch.randint(3, vocab_size, (n, length - 1), generator=g)  # (B, length-1)
     batch = torch.cat([(labels + 1).unsqueeze(1), noise], dim=1)  # (B, length)

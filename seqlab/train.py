@@ -11,20 +11,44 @@ from .repro import progress
 __all__ = ["fit", "accuracy", "set_remember_bias", "long_dependency_experiment", "count_parameters"]
 
 
+def _to(value, device):
+    return value.to(device) if isinstance(value, torch.Tensor) else value
+
+
 def fit(model: nn.Module, make_batch: Callable[[int], tuple], loss_fn: Callable, *, steps: int,
-        lr: float = 1e-2, desc: str = "학습", clip: float | None = 1.0) -> list[float]:
-    """Train with Adam for ``steps`` steps; returns the loss of every step.
+        clip: float | None, lr: float = 1e-2, device: torch.device | str | None = None,
+        desc: str = "학습") -> list[float]:
+    """Train with Adam for ``steps`` steps; returns the loss of every step. (3장)
 
     ``make_batch(step)`` returns the model's inputs and the target as a tuple ``(*inputs, target)``;
-    ``loss_fn(output, target)`` gives the loss. Gradients are clipped to norm ``clip``.
+    ``loss_fn(output, target)`` gives the loss. ``clip`` must always be given: a float clips the
+    gradient norm to it before each step (``nn.utils.clip_grad_norm_``, taught in 3장), ``None``
+    does not clip. ``device`` moves the model and every tensor of each batch there (lengths
+    included; the models move them back to the CPU for packing).
     """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
+    if not callable(make_batch) or not callable(loss_fn):
+        raise TypeError("make_batch and loss_fn must be callables: make_batch(step) -> (*inputs, target), "
+                        "loss_fn(output, target) -> scalar loss")
+    if isinstance(steps, bool) or not isinstance(steps, int):
+        raise TypeError(f"steps must be an int, got {type(steps).__name__}")
     if steps < 1:
         raise ValueError(f"steps must be positive, got {steps}")
+    if clip is not None and (isinstance(clip, bool) or not isinstance(clip, (int, float)) or clip <= 0):
+        raise ValueError(f"clip must be a positive float (the largest gradient norm) or None, got {clip!r}")
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or lr <= 0:
+        raise ValueError(f"lr must be a positive float, got {lr!r}")
+    if device is not None:
+        model.to(device)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     model.train()
     losses = []
     for step in progress(range(steps), desc=desc):
-        *inputs, target = make_batch(step)
+        batch = make_batch(step)
+        if not isinstance(batch, (tuple, list)) or len(batch) < 2:
+            raise TypeError("make_batch(step) must return a tuple (*inputs, target) with at least one input")
+        *inputs, target = (_to(v, device) for v in batch) if device is not None else batch
         loss = loss_fn(model(*inputs), target)
         opt.zero_grad()
         loss.backward()
@@ -38,7 +62,12 @@ def fit(model: nn.Module, make_batch: Callable[[int], tuple], loss_fn: Callable,
 
 @torch.no_grad()
 def accuracy(logits: torch.Tensor, target: torch.Tensor, ignore_index: int = -100) -> float:
-    """Share of correct argmax predictions; positions whose target is ``ignore_index`` don't count."""
+    """Share of correct argmax predictions; positions whose target is ``ignore_index`` don't count. (3장)"""
+    if not isinstance(logits, torch.Tensor) or not isinstance(target, torch.Tensor):
+        raise TypeError(f"logits and target must be torch.Tensors, got {type(logits).__name__} and "
+                        f"{type(target).__name__}")
+    if target.is_floating_point():
+        raise TypeError(f"target must hold integer class ids, got dtype {target.dtype}")
     if logits.shape[:-1] != target.shape:
         raise ValueError(f"logits {tuple(logits.shape)} must be target {tuple(target.shape)} plus a class axis")
     keep = target != ignore_index
@@ -48,6 +77,9 @@ def accuracy(logits: torch.Tensor, target: torch.Tensor, ignore_index: int = -10
 
 
 def count_parameters(model: nn.Module) -> int:
+    """Number of trainable parameters. (4장)"""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
@@ -56,9 +88,11 @@ def set_remember_bias(rnn: nn.Module, value: float) -> None:
     (or the GRU update gate), split evenly between ``bias_ih`` and ``bias_hh``.
 
     With PyTorch's default initialisation these gates start near 0.5, so a cell keeps only about
-    half of its state per step at first; a bias of +1 makes it keep about 73% (Gers et al. 2000,
-    Jozefowicz et al. 2015).
+    half of its state per step at first. Gers et al. (2000) and Jozefowicz et al. (2015) recommend
+    +1 for the LSTM forget gate (the gate then starts near 0.73); 4장 also tries +3 (about 0.95).
     """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"value must be a float, got {type(value).__name__}")
     if isinstance(rnn, nn.LSTM):
         gate = 1  # i, f, g, o
     elif isinstance(rnn, nn.GRU):
@@ -72,15 +106,23 @@ def set_remember_bias(rnn: nn.Module, value: float) -> None:
                 p[gate * d_h:(gate + 1) * d_h].fill_(value / 2)
 
 
-def long_dependency_experiment(kind: str, lengths: list[int], *, steps: int = 300, batch_size: int = 64,
-                               d_h: int = 32, lr: float = 1e-2, seed: int = 0, test_size: int = 512,
-                               remember_bias: float | None = None) -> dict[int, float]:
+def long_dependency_experiment(kind: str, lengths: list[int], *, clip: float | None, steps: int = 300,
+                               batch_size: int = 64, d_h: int = 32, lr: float = 1e-2, seed: int = 0,
+                               test_size: int = 512, remember_bias: float | None = None,
+                               device: torch.device | str | None = None) -> dict[int, float]:
     """Train a fresh classifier on :func:`seqlab.tasks.first_token_task` for each length; return
-    ``{length: test accuracy}``. Chance is 0.5. ``remember_bias`` is passed to
-    :func:`set_remember_bias` (LSTM and GRU only)."""
-    from .models import SequenceClassifier
+    ``{length: test accuracy}``. Chance is 0.5. ``seed`` fixes both the initialisation and the
+    training data; ``clip`` is passed to :func:`fit`. ``remember_bias`` is passed to
+    :func:`set_remember_bias` (LSTM and GRU only). (3장, 4장)"""
+    from .models import SequenceClassifier, _check_int
     from .tasks import first_token_task
 
+    if isinstance(lengths, int) or not lengths:
+        raise TypeError(f"lengths must be a non-empty list of ints, got {lengths!r}")
+    lengths = [_check_int(n, "lengths[i]", minimum=1) for n in lengths]
+    seed = _check_int(seed, "seed", minimum=0)
+    batch_size = _check_int(batch_size, "batch_size", minimum=1)
+    test_size = _check_int(test_size, "test_size", minimum=1)
     results = {}
     for length in lengths:
         torch.manual_seed(seed)
@@ -94,8 +136,10 @@ def long_dependency_experiment(kind: str, lengths: list[int], *, steps: int = 30
             x, y = first_token_task(batch_size, length, generator=g)  # (B, T), (B,)
             return x, full, y
 
-        fit(model, make_batch, nn.functional.cross_entropy, steps=steps, lr=lr,
-            desc=f"{kind.upper()} T={length}")
-        x, y = first_token_task(test_size, length, generator=torch.Generator().manual_seed(seed + 1))
-        results[length] = accuracy(model(x, torch.full((test_size,), length)), y)
+        fit(model, make_batch, nn.functional.cross_entropy, steps=steps, lr=lr, clip=clip, device=device,
+            desc=f"{kind.upper()} T={length} 시드 {seed}")
+        x, y = first_token_task(test_size, length, generator=torch.Generator().manual_seed(10_000 + seed))
+        with torch.no_grad():
+            logits = model(x.to(model.embedding.weight.device), torch.full((test_size,), length))
+        results[length] = accuracy(logits.cpu(), y)
     return results

@@ -5,7 +5,8 @@ from collections.abc import Sequence
 
 import torch
 
-__all__ = ["use_korean_font", "plot_padded_batch", "plot_packing", "plot_attention"]
+__all__ = ["use_korean_font", "plot_padded_batch", "plot_packing", "plot_lstm_cell", "plot_unrolled_rnn",
+           "plot_h_n_layout", "plot_attention"]
 
 _PAD_COLOR = "#e6e6e6"
 _TOKEN_COLOR = "#9ecae1"
@@ -50,12 +51,23 @@ def _as_batch_first(batch: torch.Tensor, lengths, batch_first: bool) -> tuple[to
 
     if not isinstance(batch, torch.Tensor) or batch.dim() != 2:
         raise ValueError("batch must be a 2-D tensor, (B, L) if batch_first else (L, B)")
+    if not isinstance(batch_first, bool):
+        raise TypeError(f"batch_first must be a bool, got {type(batch_first).__name__}")
+    if isinstance(lengths, torch.Tensor):
+        lengths = lengths.detach().cpu()
     lengths = _check_lengths(lengths)
     b = batch if batch_first else batch.t()  # (B, L)
     if b.shape[0] != lengths.numel():
         raise ValueError(f"batch gives B={b.shape[0]} but lengths has {lengths.numel()} entries; "
                          f"check batch_first={batch_first}")
+    if int(lengths.max()) > b.shape[1]:
+        raise ValueError(f"lengths must lie in 1..L={b.shape[1]} (the padded length), got {lengths.tolist()}")
     return b.cpu(), lengths.cpu()
+
+
+def _check_pad_id(pad_id) -> None:
+    if isinstance(pad_id, bool) or not isinstance(pad_id, int):
+        raise TypeError(f"pad_id must be an int, got {type(pad_id).__name__} ({pad_id!r})")
 
 
 def plot_padded_batch(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int], *, pad_id: int = 0,
@@ -63,6 +75,7 @@ def plot_padded_batch(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int]
     """Draw a padded batch as a grid: real tokens blue, padding grey. Returns the Axes."""
     import matplotlib.pyplot as plt
 
+    _check_pad_id(pad_id)
     b, lengths = _as_batch_first(batch, lengths, batch_first)
     if ax is None:
         _, ax = plt.subplots(figsize=(max(4.0, 0.42 * b.shape[1]), max(2.0, 0.35 * b.shape[0] + 0.8)))
@@ -86,6 +99,7 @@ def plot_packing(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int], *, 
 
     from .data import packed_batch_sizes, sort_by_length
 
+    _check_pad_id(pad_id)
     b, lengths = _as_batch_first(batch, lengths, batch_first)
     sorted_lengths, sorted_idx, _ = sort_by_length(lengths)
     sb = b[sorted_idx]  # (B, L), longest first
@@ -193,4 +207,83 @@ def plot_attention(weights: torch.Tensor, src_tokens: Sequence[str], tgt_tokens:
     ax.set_ylabel("출력 (읽기)")
     if title:
         ax.set_title(title)
+    return ax
+
+
+def _positive_int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+    return value
+
+
+def plot_unrolled_rnn(steps: int = 4, ax=None):
+    """An RNN unrolled over ``steps`` time steps: one cell with the same weights at every step,
+    ``h_{t-1}`` flowing right, ``x_t`` in from below, ``h_t`` out above. Returns the Axes. (3장)"""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyBboxPatch
+
+    steps = _positive_int(steps, "steps")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.9 * steps + 2.2, 3.2))
+    ax.set_xlim(-0.2, 1.9 * steps + 1.6)
+    ax.set_ylim(-0.3, 3.3)
+    ax.axis("off")
+
+    def arrow(x0, y0, x1, y1):
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), arrowprops=dict(arrowstyle="->", color="#333333"))
+
+    ax.text(0.2, 1.5, "$h_0$", ha="center", va="center", fontsize=12)
+    for t in range(1, steps + 1):
+        x = 1.9 * t - 0.3
+        ax.add_patch(FancyBboxPatch((x - 0.5, 1.15), 1.0, 0.7, boxstyle="round,pad=0.05",
+                                    facecolor="#c6dbef", edgecolor="#333333"))
+        ax.text(x, 1.5, "tanh", ha="center", va="center", fontsize=10)
+        arrow(x - 1.4 if t > 1 else 0.45, 1.5, x - 0.55, 1.5)
+        ax.text(x - 0.95, 1.7, f"$h_{{{t - 1}}}$" if t > 1 else "", ha="center", fontsize=9)
+        ax.text(x, 0.05, f"$x_{{{t}}}$", ha="center", va="center", fontsize=12)
+        arrow(x, 0.3, x, 1.1)
+        ax.text(x, 2.95, f"$h_{{{t}}}$", ha="center", va="center", fontsize=12)
+        arrow(x, 1.9, x, 2.7)
+    last = 1.9 * steps - 0.3
+    arrow(last + 0.55, 1.5, last + 1.2, 1.5)
+    ax.text(last + 1.45, 1.5, "…", ha="center", va="center", fontsize=14)
+    ax.set_title("시간 방향으로 펼친 RNN: 모든 단계가 같은 $W_x$, $W_h$, $b$를 씁니다")
+    return ax
+
+
+def plot_h_n_layout(num_layers: int = 2, num_dirs: int = 2, ax=None):
+    """Which slot of ``h_n`` holds which layer and direction: ``h_n[k]`` with
+    ``k = layer * num_dirs + direction`` (layer 0 = bottom, direction 0 = forward), next to the
+    ``h_n.view(num_layers, num_dirs, B, d_h)`` grid. Returns the Axes. (3장, 4장)"""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    num_layers = _positive_int(num_layers, "num_layers")
+    if num_dirs not in (1, 2):
+        raise ValueError(f"num_dirs must be 1 or 2, got {num_dirs!r}")
+    n = num_layers * num_dirs
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.55 * n + 1.6))
+    colors = ["#9ecae1", "#fdae6b"]
+    names = ["정방향", "역방향"]
+    for k in range(n):
+        layer, direction = divmod(k, num_dirs)
+        y = n - 1 - k
+        ax.add_patch(Rectangle((0, y), 3.2, 0.9, facecolor=colors[direction], edgecolor="white"))
+        ax.text(1.6, y + 0.45, f"h_n[{k}] = h_n[{k - n}]", ha="center", va="center", fontsize=9,
+                family="monospace")
+        ax.text(3.4, y + 0.45, f"{layer + 1}층 {names[direction]}", ha="left", va="center", fontsize=10)
+        gx = 6.0 + 1.6 * direction
+        gy = n - 1 - layer * num_dirs - (num_dirs - 1) / 2 - 0.45 + 0.45
+        ax.add_patch(Rectangle((gx, n - 1 - layer * num_dirs - 0.2 * (num_dirs - 1)), 1.5, 0.9,
+                               facecolor=colors[direction], edgecolor="white"))
+        ax.text(gx + 0.75, n - 1 - layer * num_dirs - 0.2 * (num_dirs - 1) + 0.45, f"[{layer}, {direction}]",
+                ha="center", va="center", fontsize=9, family="monospace")
+        del gy
+    ax.text(1.6, n + 0.25, "h_n: (num_layers·num_dirs, B, d_h)", ha="center", fontsize=9)
+    ax.text(6.0 + 0.8 * num_dirs, n + 0.25, "h_n.view(num_layers, num_dirs, B, d_h)", ha="center", fontsize=9)
+    ax.set_xlim(-0.2, 6.2 + 1.6 * num_dirs)
+    ax.set_ylim(-0.3, n + 0.7)
+    ax.axis("off")
+    ax.set_title(f"h_n의 칸: 아래 층부터, 층마다 정방향 다음 역방향 (num_layers={num_layers}, num_dirs={num_dirs})")
     return ax
