@@ -40,11 +40,19 @@ def _insert_after(nb, startswith: str, source: str) -> None:
     nb.cells.insert(_code_index(nb, startswith) + 1, nbformat.v4.new_code_cell(source))
 
 
+def _key(line: str) -> str:
+    """What an answer cell's first line defines: ``def pad_batch(``, ``leaky =``."""
+    for sep in ("(", "="):
+        if sep in line:
+            return line.split(sep, 1)[0].rstrip() + sep
+    return line
+
+
 def solved_student_notebook(student_nb: Path, autograder_nb: Path):
     """The student notebook with every answer cell filled in from the autograder's solutions.
 
     Answer cells (tagged ``otter_answer_cell``) are matched, in order, with the autograder
-    notebook's code cell that starts with the same line (``def pad_batch(...):``).
+    notebook's code cell that defines the same thing (``def pad_batch(``, ``leaky =``).
     """
     student = nbformat.read(student_nb, as_version=4)
     solutions = [c for c in nbformat.read(autograder_nb, as_version=4).cells if c.cell_type == "code"]
@@ -52,9 +60,10 @@ def solved_student_notebook(student_nb: Path, autograder_nb: Path):
     for cell in student.cells:
         if "otter_answer_cell" not in cell.metadata.get("tags", []):
             continue
-        first = cell.source.splitlines()[0]
+        key = _key(cell.source.splitlines()[0])
         k = next(k for k, sol in enumerate(solutions)
-                 if k not in used and sol.source.splitlines()[:1] == [first] and sol.source != cell.source)
+                 if k not in used and sol.source != cell.source
+                 and any(_key(line) == key for line in sol.source.splitlines()[:3]))
         used.add(k)
         cell.source = solutions[k].source
     return student
