@@ -58,6 +58,11 @@ def test_tensors_cross_with_their_dtype(dtype):
     assert got.dtype == dtype and torch.equal(got, t)
 
 
+def test_zero_dimensional_values_keep_their_shape():
+    t, a, s = _roundtrip((torch.tensor(2.5), np.array(3), np.float32(1.5)))
+    assert t.shape == () and t.item() == 2.5 and a.shape == () and float(s) == 1.5
+
+
 def test_tensor_copies_keep_requires_grad_and_views_become_contiguous():
     w = torch.randn(4, 3, requires_grad=True)
     got = _roundtrip((w, w.t()[1:], torch.nn.Parameter(torch.ones(2)), torch.Size([2, 5])))
@@ -343,3 +348,18 @@ def test_refusal_says_why_and_how():
 
     text = refusal_message("bubblewrap (`bwrap`) is not installed")
     assert "apt-get install bubblewrap" in text and "docker run" in text and "--unsandboxed" in text
+
+
+def test_tests_see_the_exercise_notebooks_imports_and_nothing_else(tmp_path):
+    import nbformat
+
+    from seqlab.tools.grading.judge import exercise_imports
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import torch.nn.functional as F\nfrom math import pi\nboom = 1 / 0"),
+                nbformat.v4.new_code_cell("%matplotlib inline\nimport numpy as np")]
+    path = tmp_path / "99-x.ipynb"
+    nbformat.write(nb, path)
+    ns = exercise_imports(path)
+    assert ns["F"] is torch.nn.functional and ns["pi"] == math.pi and "np" in ns and "boom" not in ns
+    assert exercise_imports(tmp_path / "missing.ipynb") == {}

@@ -49,7 +49,7 @@ def grade_class(exercise: str, submissions: Path, out: Path, *, autograder: Path
     """Grade every file under ``submissions``; write the gradebook, feedback and summary to ``out``."""
     from tqdm import tqdm
 
-    from .judge import judge, questions_from_tests
+    from .judge import exercise_imports, judge, questions_from_tests
 
     submissions = Path(submissions)
     if not submissions.is_dir():
@@ -68,6 +68,8 @@ def grade_class(exercise: str, submissions: Path, out: Path, *, autograder: Path
     autograder = autograder or find_autograder(exercise)
     tests = tests_from_zip(autograder)
     questions = questions_from_tests(tests)
+    # the instructor's notebook beside the zip (seqlab-assign's layout): its imports only
+    extra = exercise_imports(Path(autograder).parent / f"{exercise}.ipynb")
     possible = {q: v.possible for q, v in questions.items()}
     book = Gradebook(out, exercise, possible, tests_hash(tests), hidden_statements(tests))
     previous = {} if regrade else book.load_previous()
@@ -81,8 +83,8 @@ def grade_class(exercise: str, submissions: Path, out: Path, *, autograder: Path
     def finish(p, status, scores=None, notes=(), public=None, log=None) -> None:
         with lock:
             restored = verify_originals(files)
-            extra = [f"restored {r} (changed while grading)" for r in restored]
-            book.set_row(p.sub.rel, p.sub.student_id, status, scores, list(p.notes) + list(notes) + extra,
+            restored_notes = [f"restored {r} (changed while grading)" for r in restored]
+            book.set_row(p.sub.rel, p.sub.student_id, status, scores, list(p.notes) + list(notes) + restored_notes,
                          p.sub.sha256, sandbox, public)
             if log is not None:
                 book.write_log(p.sub.rel, log)
@@ -92,7 +94,7 @@ def grade_class(exercise: str, submissions: Path, out: Path, *, autograder: Path
     def grade(p):
         log_path = _log_path(logs, p)
         try:
-            report = judge(p.cells, questions, log_path, limits, sandboxed=not unsandboxed)
+            report = judge(p.cells, questions, log_path, limits, sandboxed=not unsandboxed, extra=extra)
         except Exception as exc:  # noqa: BLE001 - one submission never stops the class
             return p, f"error: grading failed ({type(exc).__name__}: {str(exc)[:120]})", None, [], None
         cells = report.cells

@@ -23,6 +23,7 @@ from .contract import ContractError, Ref as WireRef, decode_value, encode_value
 from .sandbox import Limits, RunnerDied, RunnerTimeout, Sandbox
 
 __all__ = ["RemoteStudent", "RemoteRef", "Session", "Question", "questions_from_tests", "judge",
+           "exercise_imports",
            "JudgeReport", "SandboxLost"]
 
 
@@ -256,9 +257,41 @@ class JudgeReport:
     notes: list[str] = field(default_factory=list)  # for the instructor only
 
 
+def exercise_imports(notebook: Path | None) -> dict:
+    """The names the exercise's own notebook imports (top-level ``import``/``from`` statements of
+    the instructor's copy, e.g. ``import torch.nn.functional as F``): a test run inside the notebook
+    (``otter run``) sees them, so the grader's tests see them too. Nothing else of the notebook
+    runs, and nothing of the submission."""
+    import ast
+
+    import nbformat
+
+    ns: dict = {}
+    if notebook is None or not Path(notebook).is_file():
+        return ns
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse("\n".join(line for line in cell.source.splitlines()
+                                       if not line.lstrip().startswith(("%", "!"))))
+        except SyntaxError:
+            continue
+        imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))
+                   and not (isinstance(node, ast.ImportFrom) and node.level)]
+        if imports:
+            exec(compile(ast.Module(body=imports, type_ignores=[]), str(notebook), "exec"), ns)  # noqa: S102
+    ns.pop("__builtins__", None)
+    return ns
+
+
 def judge(cells: list[str], questions: dict[str, Question], log_path: Path, limits: Limits, *,
-          sandboxed: bool) -> JudgeReport:
-    """Run the submission's cells in a runner, then every case here; score with otter's rules."""
+          sandboxed: bool, extra: dict | None = None) -> JudgeReport:
+    """Run the submission's cells in a runner, then every case here; score with otter's rules.
+
+    ``extra``: names the tests see besides ``student`` and ``expect`` (:func:`exercise_imports`).
+    """
     session = Session(cells, log_path, limits, sandboxed)
     report = JudgeReport()
     try:
@@ -270,7 +303,7 @@ def judge(cells: list[str], questions: dict[str, Question], log_path: Path, limi
         for q, i in order:
             case = questions[q].cases[i]
             try:
-                results[(q, i)] = checks.run_case(case.source, student, f"<{q} 테스트 {i + 1}>")
+                results[(q, i)] = checks.run_case(case.source, student, f"<{q} 테스트 {i + 1}>", extra)
             except BaseException as exc:  # noqa: BLE001 - never let one case stop the class
                 if isinstance(exc, (KeyboardInterrupt, SystemExit)) and not isinstance(exc, checks.StudentError):
                     raise
