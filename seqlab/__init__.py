@@ -16,9 +16,9 @@ Modules
 - :mod:`seqlab.reading` the number-reading experiments and their checkpoints (chapters 7-8)
 - :mod:`seqlab.repro`  seeds, threads, device and a reproducible progress bar
 - :mod:`seqlab.colab`  the set-up that every student notebook runs
-- :mod:`seqlab.assign` builds student notebooks and autograder zips from the masters
-- :mod:`seqlab.bench`  times every notebook (a maintainer's command, not a test)
-- :mod:`seqlab.grading` grades a whole class without Docker into a gradebook (`seqlab-grade`)
+
+Tools for instructors and maintainers live apart, in :mod:`seqlab.tools` (``seqlab-assign``,
+``seqlab-bench``, ``seqlab-grade``); the library never imports them.
 """
 from .data import (
     SENTENCES,

@@ -544,9 +544,14 @@ class CaseResult:
     message: str = ""
 
 
-def run_case(source: str, student: Any, origin: str = "<test>") -> CaseResult:
-    """Run one test's Python source against ``student``; never raises for a failing test."""
+def run_case(source: str, student: Any, origin: str = "<test>", extra: dict | None = None) -> CaseResult:
+    """Run one test's Python source against ``student``; never raises for a failing test.
+
+    ``extra`` adds names to what the test sees (``seqlab-grade`` passes the imports of the
+    exercise's own set-up cell, which a test run inside the notebook also sees).
+    """
     ns = check_namespace(student)
+    ns.update({k: v for k, v in (extra or {}).items() if k not in ("student", "expect")})
     try:
         exec(compile(source, origin, "exec"), ns)  # noqa: S102 - the course's own test code
     except NotAnswered as exc:

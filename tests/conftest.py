@@ -10,14 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from seqlab.tools.settings import exercise_names
+
 ROOT = Path(__file__).resolve().parent.parent
-EXERCISES = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+EXERCISES = exercise_names(ROOT)
 
 
 @pytest.fixture(scope="session")
 def assigned(tmp_path_factory) -> Path:
     """Run seqlab-assign on every master; return the output folder (one subfolder each)."""
-    from seqlab.assign import main
+    from seqlab.tools.assign import main
 
     out = tmp_path_factory.mktemp("exercises")
     site = tmp_path_factory.mktemp("site-exercises")
@@ -57,3 +59,14 @@ def site(assigned, tmp_path_factory) -> Path:
                           capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-5000:]
     return src / "_build" / "html"
+
+
+# `make test-fast` runs `pytest -m "not slow" tests`: unit tests only. A test is slow when it
+# needs a built exercise, the site, a sandboxed grading run, or executes notebooks.
+SLOW_FIXTURES = {"assigned", "site", "colab", "graded_class", "graded_exercise", "adversarial"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.slow)

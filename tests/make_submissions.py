@@ -16,7 +16,7 @@ import nbformat
 # what each kind of submission should get (01-padding: q1 3 points, q2 2, q3 2, q4 3)
 EXPECTED = {
     "2024001_01-padding.ipynb": ("ok", {"q1": 3, "q2": 2, "q3": 2, "q4": 3}),
-    "2024002_01-padding.ipynb": ("ok", {"q1": 2.25, "q2": 2, "q3": 2, "q4": 3}),  # partly wrong
+    "2024002_01-padding.ipynb": ("ok", {"q1": 1.5, "q2": 2, "q3": 2, "q4": 3}),  # ignores pad_id
     "2024003_01-padding.ipynb": ("ok", {"q1": 3, "q2": 2, "q3": 2, "q4": 3}),  # raises in a cell
     "2024004_01-padding.ipynb": ("timeout", {"q1": 3, "q2": 2, "q3": 0, "q4": 0}),  # infinite loop
     "Copy of 2024005_01-padding.ipynb": ("ok", {"q1": 3, "q2": 2, "q3": 2, "q4": 3}),  # saved by Colab
@@ -26,7 +26,7 @@ EXPECTED = {
     "2024010_notes.json": ("not a notebook", None),  # JSON, not a notebook
     "2024009_01-padding.ipynb": ("duplicate", None),  # older file of 2024009
     "2024009_01-padding (1).ipynb": ("ok", {"q1": 3, "q2": 0, "q3": 0, "q4": 0}),  # newer: only q1
-    "2024011_01-padding.ipynb": ("error: submission changed the grader", None),
+    "2024011_01-padding.ipynb": ("ok", {"q1": 0, "q2": 0, "q3": 0, "q4": 0}),  # patches the checks
     "2024012_01-padding.ipynb": ("ok", {"q1": 3, "q2": 2, "q3": 2, "q4": 3}),  # snoops and writes around
     "2024013_01-padding.ipynb": ("ok", {"q1": 0, "q2": 0, "q3": 0, "q4": 0}),  # untouched student copy
 }
@@ -40,15 +40,32 @@ def _insert_after(nb, startswith: str, source: str) -> None:
     nb.cells.insert(_code_index(nb, startswith) + 1, nbformat.v4.new_code_cell(source))
 
 
+def _key(line: str) -> str:
+    """What an answer cell's first line defines: ``def pad_batch(``, ``leaky =``."""
+    for sep in ("(", "="):
+        if sep in line:
+            return line.split(sep, 1)[0].rstrip() + sep
+    return line
+
+
 def solved_student_notebook(student_nb: Path, autograder_nb: Path):
-    """The student notebook with every answer cell filled in from the autograder's solutions."""
+    """The student notebook with every answer cell filled in from the autograder's solutions.
+
+    Answer cells (tagged ``otter_answer_cell``) are matched, in order, with the autograder
+    notebook's code cell that defines the same thing (``def pad_batch(``, ``leaky =``).
+    """
     student = nbformat.read(student_nb, as_version=4)
-    solutions = nbformat.read(autograder_nb, as_version=4)
-    offset = len(student.cells) - len(solutions.cells)  # the course's intro and set-up cells
-    for i, cell in enumerate(solutions.cells):
-        mine = student.cells[offset + i]
-        if cell.cell_type == "code" and mine.cell_type == "code" and "..." in mine.source:
-            mine.source = cell.source
+    solutions = [c for c in nbformat.read(autograder_nb, as_version=4).cells if c.cell_type == "code"]
+    used = set()
+    for cell in student.cells:
+        if "otter_answer_cell" not in cell.metadata.get("tags", []):
+            continue
+        key = _key(cell.source.splitlines()[0])
+        k = next(k for k, sol in enumerate(solutions)
+                 if k not in used and sol.source != cell.source
+                 and any(_key(line) == key for line in sol.source.splitlines()[:3]))
+        used.add(k)
+        cell.source = solutions[k].source
     return student
 
 
@@ -68,8 +85,9 @@ def make_class(student_nb: Path, autograder_nb: Path, folder: Path, out_dir_hint
     partly = copy.deepcopy(solved)  # ignores pad_id: passes the public tests, fails one hidden case
     i = _code_index(partly, "def pad_batch")
     partly.cells[i].source = partly.cells[i].source.replace(
-        "batch = torch.full((len(seqs), L), pad_id, dtype=torch.long)",
-        "batch = torch.zeros((len(seqs), L), dtype=torch.long)")
+        "batch = torch.full((len(seqs), int(lengths.max())), pad_id, dtype=torch.long)",
+        "batch = torch.zeros((len(seqs), int(lengths.max())), dtype=torch.long)")
+    assert partly.cells[i].source != solved.cells[i].source
     write("2024002_01-padding.ipynb", partly)
 
     raises = copy.deepcopy(solved)
@@ -111,17 +129,19 @@ def make_class(student_nb: Path, autograder_nb: Path, folder: Path, out_dir_hint
     os.utime(older, (1_700_000_000, 1_700_000_000))
     os.utime(newer_path, (1_700_000_100, 1_700_000_100))
 
-    cheat = copy.deepcopy(student)  # gives itself full marks by patching the grader
+    cheat = copy.deepcopy(student)  # tries to give itself full marks by patching the checks
     cheat.cells.insert(4, nbformat.v4.new_code_cell(
-        "from otter.test_files import abstract_test\n"
-        "abstract_test.TestFile.score = property(lambda self: self.possible)"))
+        "import seqlab.checks as c, torch\n"
+        "c.expect.equal = c.expect.dtype = c.expect.shape = lambda *a, **k: None\n"
+        "c.run_case = lambda *a, **k: c.CaseResult(True, True)\n"
+        "torch.equal = lambda *a, **k: True"))
     write("2024011_01-padding.ipynb", cheat)
 
     target = (out_dir_hint / "gradebook.csv") if out_dir_hint else Path("gradebook.csv")
     snoop = copy.deepcopy(solved)  # looks for the hidden tests, writes over the gradebook and a classmate
     snoop.cells.insert(4, nbformat.v4.new_code_cell(
         "import glob, os\n"
-        "found = glob.glob('../**/tests/*.py', recursive=True) + glob.glob('../**/*.zip', recursive=True)\n"
+        "found = glob.glob('/tmp/**/tests/*.py', recursive=True) + glob.glob('/work/**/*autograder*.zip', recursive=True)\n"
         "print('SNOOP found', len(found), 'files')\n"
         "for f in found:\n    print(open(f, errors='ignore').read()[:2000])\n"
         f"try:\n    open({str(target)!r}, 'w').write('student_id,total\\nme,100\\n')\nexcept OSError:\n    pass\n"

@@ -6,7 +6,7 @@ import sys
 import nbformat
 import pytest
 
-from seqlab.assign import (
+from seqlab.tools.assign import (
     SETUP_TAG,
     check_no_hidden_leak,
     colab_url_for_exercise,

@@ -1,7 +1,8 @@
 """The static site: builds with warnings as errors, Korean, offline math, student versions only."""
 import re
 
-from seqlab.assign import chapter_setup_source, secret_lines
+from seqlab.tools.assign import chapter_setup_source, secret_lines
+from seqlab.tools.otterfmt import find_leak
 
 from .conftest import EXERCISES, ROOT
 
@@ -72,9 +73,14 @@ def test_site_shows_student_versions_never_masters_or_hidden_tests(site, assigne
                            for p in site.rglob("*") if p.is_file() and p.suffix in {".html", ".ipynb", ".txt", ".js"})
     assert "# BEGIN SOLUTION" not in everything and "# ASSIGNMENT CONFIG" not in everything
     assert "torch.cat(pieces)" not in everything  # an answer line of exercise 2
+    # the one leak rule, as in seqlab-assign and seqlab-grade; a line that the public chapters
+    # themselves contain (e.g. `with torch.no_grad():`) reveals nothing
+    chapters = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "book").glob("*.*")
+                         if p.suffix in {".ipynb", ".md"})
     for name in EXERCISES:
         secret = secret_lines(assigned / name / "autograder" / "tests", ROOT / "notebooks" / f"{name}.ipynb")
-        assert not [line for line in secret if line in everything]
+        secret = {stmt for stmt in secret if stmt not in chapters}
+        assert secret and find_leak(everything, secret) is None, find_leak(everything, secret)
     assert not (site / "notebooks").exists()
     assert not list(site.rglob("test_*.html"))
 

@@ -35,7 +35,7 @@ from sphinx.application import Sphinx
 from sphinx.highlighting import PygmentsBridge
 from sphinx.search import languages
 
-from seqlab.assign import git_ref, colab_url_for_page, pin_chapter_sources
+from seqlab.tools.assign import colab_url_for_page, git_ref, pin_chapter_sources
 
 STATIC = Path(__file__).resolve().parent / "static"
 SETUP_TAG = "seqlab-setup"

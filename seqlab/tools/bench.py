@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     rows, failed = [], []
     print(f"{'notebook':<32} {'seconds':>8} {'peak MiB':>9}  budget {BUDGET_SECONDS:.0f}s")
     for path in paths:
-        cmd = [sys.executable, "-m", "seqlab.bench", "--one", str(path)] + (["--inplace"] if args.inplace else [])
+        cmd = [sys.executable, "-m", "seqlab.tools.bench", "--one", str(path)] + (["--inplace"] if args.inplace else [])
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             failed.append(str(path))

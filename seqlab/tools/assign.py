@@ -1,6 +1,6 @@
 """Build the student notebooks and autograder zips from the exercise masters.
 
-``seqlab-assign`` (or ``python -m seqlab.assign``) runs ``otter assign`` on every master in
+``seqlab-assign`` (or ``python -m seqlab.tools.assign``) runs ``otter assign`` on every master in
 ``notebooks/`` and then finishes each student notebook for the course:
 
 - after the title, an "Open in Colab" link and Korean instructions;
@@ -36,8 +36,11 @@ from pathlib import Path
 
 import nbformat
 
-from .checks import read_test_file
-from .colab import pack_tests
+from seqlab.colab import pack_tests
+
+from .otterfmt import find_leak, hidden_statements, tests_from_dir
+from .otterfmt import hidden_test_sources as _hidden_test_sources
+from .settings import exercise_names, read_settings
 
 __all__ = ["colab_url_for_page", "colab_url_for_exercise", "pin_chapter_sources", "read_site_settings", "site_url", "install_source",
            "install_lines", "chapter_setup_source", "git_ref", "hidden_test_sources",
@@ -66,13 +69,9 @@ def colab_url_for_exercise(repo_url: str, site_branch: str, name: str) -> str:
 
 
 def read_site_settings(root: Path) -> tuple[str, str]:
-    """``(repository url, site branch)`` from the book's ``_config.yml``."""
-    import yaml
-
-    cfg = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    repo_url = cfg["repository"]["url"]
-    branch = cfg.get("sphinx", {}).get("config", {}).get("seqlab_site_branch", "gh-pages")
-    return repo_url, branch
+    """``(repository url, site branch)``, read by :func:`seqlab.tools.settings.read_settings`."""
+    settings = read_settings(root)
+    return settings.repo_url, settings.site_branch
 
 
 def git_ref(root: Path) -> str:
@@ -85,14 +84,8 @@ def git_ref(root: Path) -> str:
 
 
 def hidden_test_sources(tests_dir: Path) -> list[str]:
-    """The code of every hidden test case in an otter ``tests/`` folder (for leak checks)."""
-    codes = []
-    for path in sorted(Path(tests_dir).glob("*.py")):
-        for suite in read_test_file(path).get("suites", []):
-            for case in suite.get("cases", []):
-                if case.get("hidden"):
-                    codes.append(case["code"])
-    return codes
+    """The Python source of every hidden test case in an otter ``tests/`` folder (for leak checks)."""
+    return _hidden_test_sources(Path(tests_dir))
 
 
 def solution_lines(master: Path) -> list[str]:
@@ -139,17 +132,6 @@ def check_no_solution_leak(master: Path, student_nb: Path) -> None:
     for line in solution_lines(master):
         if len(line) > 8 and line in code:
             raise RuntimeError(f"solution text leaked into {student_nb}: {line!r}")
-
-
-def _doctest_lines(code: str) -> list[str]:
-    """The statements of a doctest-style case, without the ``>>>``/``...`` prompts."""
-    lines = []
-    for line in code.splitlines():
-        if line.startswith((">>> ", "... ")):
-            line = line[4:]
-        if line.strip():
-            lines.append(line)
-    return lines
 
 
 def site_url(repo_url: str) -> str:
@@ -329,7 +311,7 @@ def assign_exercise(master: Path, out_dir: Path, site_dir: Path | None, *, repo_
 
 def packed_public_tests(nb) -> dict[str, str]:
     """The public test files packed into a student notebook's set-up cell (``{}`` if it has none)."""
-    from .colab import unpack_tests
+    from seqlab.colab import unpack_tests
 
     for cell in nb.cells:
         if SETUP_TAG in cell.metadata.get("tags", []):
@@ -339,20 +321,14 @@ def packed_public_tests(nb) -> dict[str, str]:
 
 
 def secret_lines(autograder_tests: Path, master: Path | None = None) -> set[str]:
-    """The statements of the hidden tests that a student must never see (the leak rule).
-
-    A statement counts when it is longer than 12 characters and does not also appear in the
-    master's public content (markdown, ordinary code cells, public tests): an import line shared
-    with the public notebook (even as part of a longer line) reveals nothing.
-    """
+    """The statements of the hidden tests that a student must never see (the one leak rule,
+    :func:`seqlab.tools.otterfmt.hidden_statements`), given the master's public content: markdown,
+    ordinary code cells and public tests (an import line shared with them reveals nothing)."""
     public = ""
     if master is not None:
         public = "\n".join(c.source for c in nbformat.read(master, as_version=4).cells
                            if not (c.cell_type == "code" and c.source.lstrip().startswith("# HIDDEN")))
-    lines = set()
-    for code in hidden_test_sources(autograder_tests):
-        lines.update(line.strip() for line in _doctest_lines(code) if len(line.strip()) > 12)
-    return {line for line in lines if line not in public}
+    return hidden_statements(tests_from_dir(Path(autograder_tests)), public)
 
 
 def check_no_hidden_leak(autograder_tests: Path, places: list[Path], master: Path | None = None) -> None:
@@ -369,9 +345,9 @@ def check_no_hidden_leak(autograder_tests: Path, places: list[Path], master: Pat
             if path.suffix == ".ipynb":
                 texts.extend(packed_public_tests(nbformat.reads(text, as_version=4)).values())
             for t in texts:
-                for line in hidden_lines:
-                    if line in t:
-                        raise RuntimeError(f"hidden test text leaked into {path}: {line!r}")
+                line = find_leak(t, hidden_lines)
+                if line is not None:
+                    raise RuntimeError(f"hidden test text leaked into {path}: {line!r}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -392,7 +368,8 @@ def main(argv: list[str] | None = None) -> int:
     site = args.site or root / "book" / "exercises"
     repo_url, site_branch = read_site_settings(root)
     ref = args.ref or git_ref(root)
-    paths = sorted(masters.glob("[0-9][0-9]-*.ipynb"))
+    paths = [masters / f"{name}.ipynb" for name in exercise_names(masters.parent)] if args.masters is None \
+        else sorted(masters.glob("[0-9][0-9]-*.ipynb"))
     if args.names:
         wanted = set(args.names)
         paths = [p for p in paths if p.stem in wanted]
