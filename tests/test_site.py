@@ -56,7 +56,7 @@ def test_colab_buttons(site):
 
 
 def test_pin_chapter_sources_pins_the_published_copies(tmp_path):
-    from seqlab.assign import install_source, pin_chapter_sources
+    from seqlab.tools.assign import install_source, pin_chapter_sources
 
     repo = "https://github.com/seqlab-course/seqlab"
     (tmp_path / "book").mkdir()
