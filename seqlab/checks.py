@@ -533,8 +533,8 @@ def case_source(code: str) -> str:
 def check_namespace(student: Any) -> dict:
     """What a test's code sees: ``student``, ``expect``, and the usual imports."""
     return {"__builtins__": builtins, "__name__": "seqlab_check", "student": student,
-            "expect": expect, "ScriptedStep": ScriptedStep, "torch": torch, "nn": torch.nn, "np": np,
-            "math": math}
+            "expect": expect, "ScriptedStep": ScriptedStep, "torch": torch, "nn": torch.nn,
+            "F": torch.nn.functional, "np": np, "math": math}
 
 
 @dataclass
