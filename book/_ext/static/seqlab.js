@@ -54,7 +54,7 @@
   // Wide tables and equations scroll in their own box: say so above the box while it has more
   // to show than fits (the edge shadows in seqlab.css are the second cue).
   const SCROLLERS = ".bd-article .pst-scrollable-table-container, .bd-article .table-wrapper, " +
-    ".bd-article mjx-container[jax='CHTML'][display='true']";
+    ".bd-article .output.text_html, .bd-article mjx-container[jax='CHTML'][display='true']";
   const markScrollers = () => {
     document.querySelectorAll(SCROLLERS).forEach((box) => {
       const scrolls = box.scrollWidth > box.clientWidth + 1;

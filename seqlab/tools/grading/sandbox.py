@@ -102,6 +102,9 @@ def _bwrap_args(package_dir: Path, limits: Limits) -> list[str]:
             args += ["--ro-bind", top, top]
     for path in _ETC:
         args += ["--ro-bind-try", path, path]
+    # /tmp first: the Python installation or the course's checkout may live under /tmp (a CI
+    # clone), and a tmpfs mounted after their binds would hide them
+    args += ["--size", str(64 * 1024 * 1024), "--tmpfs", "/tmp"]
     prefixes = {sys.base_prefix, sys.prefix, sys.exec_prefix, sys.base_exec_prefix,
                 str(Path(sysconfig.get_paths()["purelib"]).resolve()),
                 str(Path(sysconfig.get_paths()["platlib"]).resolve())}
@@ -113,7 +116,6 @@ def _bwrap_args(package_dir: Path, limits: Limits) -> list[str]:
             args += ["--ro-bind", prefix, prefix]
     args += ["--ro-bind", str(package_dir), "/opt/seqlab/seqlab",
              "--proc", "/proc", "--dev", "/dev",
-             "--size", str(64 * 1024 * 1024), "--tmpfs", "/tmp",
              "--size", str(limits.scratch_mib * 1024 * 1024), "--tmpfs", SCRATCH,
              "--chdir", SCRATCH]
     return args
