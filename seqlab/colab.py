@@ -9,21 +9,9 @@ from __future__ import annotations
 
 import base64
 import json
-import sys
 import zlib
 
-__all__ = ["in_colab", "pack_tests", "unpack_tests"]
-
-
-def in_colab() -> bool:
-    """True inside Google Colab (where the module ``google.colab`` can be imported)."""
-    if "google.colab" in sys.modules:
-        return True
-    try:
-        import google.colab  # noqa: F401
-    except ImportError:
-        return False
-    return True
+__all__ = ["pack_tests", "unpack_tests"]
 
 
 def pack_tests(files: dict[str, str]) -> str:

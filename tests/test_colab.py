@@ -30,6 +30,7 @@ from nbclient import NotebookClient
 from seqlab.checks import NOT_ANSWERED
 
 from .conftest import EXERCISES, ROOT
+from .make_submissions import solved_student_notebook
 
 SITE_PACKAGES = Path(nbformat.__file__).resolve().parents[1]
 
@@ -100,27 +101,14 @@ def _check_cells(nb):
     return [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("grader.check(")]
 
 
-def _solutions(name: str) -> list[str]:
-    """The master's answer cells, in order."""
-    nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
-    out, inside = [], False
-    for cell in nb.cells:
-        src = cell.source.strip()
-        if cell.cell_type == "raw" and src.startswith("# BEGIN SOLUTION"):
-            inside = True
-        elif cell.cell_type == "raw" and src.startswith("# END SOLUTION"):
-            inside = False
-        elif inside and cell.cell_type == "code":
-            out.append(cell.source)
-    return out
+def _solved(assigned: Path, name: str):
+    """The student notebook with the master's answers in its answer cells (the grader tests' helper)."""
+    return solved_student_notebook(assigned / name / "student" / f"{name}.ipynb",
+                                   assigned / name / "autograder" / f"{name}.ipynb")
 
 
-def _fill_answers(nb, answers: list[str]):
-    cells = [c for c in nb.cells if "otter_answer_cell" in c.metadata.get("tags", [])]
-    assert len(cells) == len(answers), (len(cells), len(answers))
-    for cell, answer in zip(cells, answers):
-        cell.source = answer
-    return nb
+def _answer_cells(nb):
+    return [c for c in nb.cells if "otter_answer_cell" in c.metadata.get("tags", [])]
 
 
 def _append_where_is_seqlab(nb):
@@ -147,8 +135,7 @@ def test_student_notebook_in_colab(name, assigned, colab, tmp_path, monkeypatch)
     assert checks, "a student notebook without grader.check cells"
     for cell in checks:
         assert NOT_ANSWERED in _text(cell), f"{cell.source}: {_text(cell)}"
-    solved = _run(_fill_answers(_student_notebook(assigned, name), _solutions(name)), colab, tmp_path / "b",
-                  monkeypatch)
+    solved = _run(_solved(assigned, name), colab, tmp_path / "b", monkeypatch)
     for cell in _check_cells(solved):
         assert "모두 통과" in _text(cell), f"{cell.source}: {_text(cell)}"
     summary = _text(next(c for c in solved.cells if c.source == "grader.check_all()"))
@@ -157,14 +144,14 @@ def test_student_notebook_in_colab(name, assigned, colab, tmp_path, monkeypatch)
 
 def test_wrong_answer_gets_a_korean_message_naming_the_difference(assigned, colab, tmp_path, monkeypatch):
     name = "01-padding"
-    answers = _solutions(name)
-    answers[0] = '''def pad_batch(seqs, pad_id):
+    nb = _solved(assigned, name)
+    _answer_cells(nb)[0].source = '''def pad_batch(seqs, pad_id):
     L = max(len(s) for s in seqs)
     batch = torch.full((len(seqs), L), pad_id, dtype=torch.long)
     for i, s in enumerate(seqs):
         batch[i, L - len(s):] = torch.tensor(s)  # pads at the front: wrong
     return batch, torch.tensor([len(s) for s in seqs])'''
-    nb = _run(_fill_answers(_student_notebook(assigned, name), answers), colab, tmp_path / "c", monkeypatch)
+    nb = _run(nb, colab, tmp_path / "c", monkeypatch)
     text = _text(_check_cells(nb)[0])
     assert "q1: 공개 테스트 2개 중 1개 통과" in text, text
     assert "값이 다릅니다. 위치 [1][0]에서 기대 4, 실제 0" in text, text

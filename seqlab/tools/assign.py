@@ -50,15 +50,21 @@ __all__ = ["colab_url_for_page", "colab_url_for_exercise", "pin_chapter_sources"
 SETUP_TAG = "seqlab-setup"
 
 
+def _github_repo(repo_url: str, why: str) -> tuple[str, str]:
+    """``(owner, name)`` of a GitHub repository address."""
+    if "github.com/" not in repo_url:
+        raise ValueError(f"{why}; repository url is {repo_url!r}")
+    owner, name = repo_url.rstrip("/").split("github.com/")[-1].split("/")[:2]
+    return owner, name
+
+
 def colab_url_for_page(repo_url: str, site_branch: str, pagename: str) -> str:
     """Colab address of the notebook behind the site page ``pagename`` (e.g. ``book/01-padding``).
 
     The built site carries every page's notebook in ``_sources/``, pinned to the commit it was
     built from; the site is published to ``site_branch`` of the GitHub repository ``repo_url``.
     """
-    if "github.com/" not in repo_url:
-        raise ValueError(f"Colab opens notebooks from GitHub only; repository url is {repo_url!r}")
-    org, repo = repo_url.rstrip("/").split("github.com/")[-1].split("/")[:2]
+    org, repo = _github_repo(repo_url, "Colab opens notebooks from GitHub only")
     return (f"https://colab.research.google.com/github/{org}/{repo}/blob/"
             f"{site_branch}/_sources/{pagename}.ipynb")
 
@@ -136,9 +142,7 @@ def check_no_solution_leak(master: Path, student_nb: Path) -> None:
 
 def site_url(repo_url: str) -> str:
     """Address of the published site (GitHub Pages of ``repo_url``), ending in ``/``."""
-    if "github.com/" not in repo_url:
-        raise ValueError(f"the site is published with GitHub Pages; repository url is {repo_url!r}")
-    org, repo = repo_url.rstrip("/").split("github.com/")[-1].split("/")[:2]
+    org, repo = _github_repo(repo_url, "the site is published with GitHub Pages")
     return f"https://{org.lower()}.github.io/{repo}/"
 
 
