@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv sandbox exercises site test test-fast browser bench bench-grading execute checkpoints clean
+.PHONY: help venv sandbox exercises site publish test test-fast browser bench bench-grading execute checkpoints clean
 
 help:
 	@echo "make site       정적 사이트를 _build/html에 만듭니다 (학생용 연습 포함)"
@@ -13,6 +13,7 @@ help:
 	@echo "make test-fast  단위 테스트만 (1분 안쪽; 노트북 실행, 채점, 사이트 빌드는 빼고)"
 	@echo "make sandbox    채점 샌드박스(bubblewrap)가 없으면 설치합니다 (Debian/Ubuntu, root)"
 	@echo "make exercises  학생용 노트북과 autograder zip을 _build/exercises에 만듭니다"
+	@echo "make publish    사이트를 만들고 검사한 뒤 공개 저장소(_config.yml의 repository.url)의 gh-pages에 올립니다"
 	@echo "make bench      노트북마다 실행 시간과 최대 메모리를 잽니다 (측정, 테스트 아님)"
 	@echo "make execute    노트북을 다시 실행해 저장된 출력을 새로 씁니다 (저자용)"
 	@echo "make checkpoints 7-8장의 작은 체크포인트를 seqlab/checkpoints에 처음부터 다시 학습합니다 (CPU)"
@@ -40,9 +41,16 @@ sandbox:
 exercises: $(STAMP)
 	$(BIN)/seqlab-assign
 
+# The site is what students can read: it is scanned for every solution and hidden-test line of
+# every master (pages, student notebooks, the seqlab wheel in dist/), and any hit fails the build.
 site: exercises
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+	$(BIN)/python -m seqlab.tools.publish check _build/html
 	@echo "사이트: _build/html/index.html"
+
+# Pushes exactly _build/html (checked again) to the public repository's site branch.
+publish: site
+	$(BIN)/python -m seqlab.tools.publish push
 
 # tests/test_browser.py drives Debian's headless Chromium with Korean fonts: installed here when
 # missing (as root, as on CI); otherwise the exact command is printed and make stops.

@@ -6,8 +6,9 @@ installed, but not seqlab. This test rebuilds that situation offline:
 
 - a fresh virtual environment whose base packages are the project's pinned ones, minus seqlab;
 - a stub ``google.colab`` package, so the set-up cell takes its Colab branch;
-- ``SEQLAB_INSTALL_SOURCE`` pointing at a wheel built from this checkout, so the set-up cell's
-  ``pip install`` installs the code under test instead of fetching the published commit;
+- the built site served over HTTP on localhost, and ``SEQLAB_INSTALL_SOURCE`` pointing at the
+  wheel it publishes (``dist/``), so the set-up cell's ``pip install`` installs exactly the
+  artefact students get, from the place they get it, instead of fetching the real site;
 - a kernel started in an empty folder.
 
 Then it runs each student notebook untouched (it must run to the end and every check must say
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -36,17 +36,26 @@ SITE_PACKAGES = Path(nbformat.__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
-def colab(tmp_path_factory) -> dict:
-    """A Colab-like kernel: returns ``{"kernel": name, "env": ..., "venv": path}``."""
-    base = tmp_path_factory.mktemp("colab")
-    wheels, src = base / "wheels", base / "src"  # build from a copy: nothing is written into the checkout
-    src.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(ROOT / name, src / name)
-    shutil.copytree(ROOT / "seqlab", src / "seqlab", ignore=shutil.ignore_patterns("__pycache__"))
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--no-index", "-w", str(wheels), str(src)], check=True, capture_output=True)
-    wheel = next(wheels.glob("seqlab-*.whl"))
+def served_site(site):
+    """The built site over HTTP on localhost (as GitHub Pages serves the public repository)."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def _colab_venv(base: Path) -> Path:
+    """A fresh Colab-like interpreter: the pinned packages minus seqlab, and a google.colab stub."""
     # Colab's preinstalled packages: the pinned environment without seqlab (links, read-only use)
     preinstalled = base / "preinstalled"
     preinstalled.mkdir()
@@ -60,17 +69,26 @@ def colab(tmp_path_factory) -> dict:
     (stubs / "__init__.py").write_text('"""Stand-in for Colab\'s google.colab module."""\n', encoding="utf-8")
     venv = base / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    site = next((venv / "lib").glob("python3*/site-packages"))
-    (site / "_a_colab_stub.pth").write_text(str(stubs.parent.parent) + "\n", encoding="utf-8")
-    (site / "_b_preinstalled.pth").write_text(str(preinstalled) + "\n", encoding="utf-8")
+    site_packages = next((venv / "lib").glob("python3*/site-packages"))
+    (site_packages / "_a_colab_stub.pth").write_text(str(stubs.parent.parent) + "\n", encoding="utf-8")
+    (site_packages / "_b_preinstalled.pth").write_text(str(preinstalled) + "\n", encoding="utf-8")
+    return venv
+
+
+@pytest.fixture(scope="session")
+def colab(tmp_path_factory, site, served_site) -> dict:
+    """A Colab-like kernel: returns ``{"kernel": name, "env": ..., "venv": path}``."""
+    base = tmp_path_factory.mktemp("colab")
+    wheel = next((site / "dist").glob("seqlab-*.whl"))  # exactly what the site publishes
+    venv = _colab_venv(base)
     kernels = base / "jupyter" / "kernels" / "colablike"
     kernels.mkdir(parents=True)
-    env = {"SEQLAB_INSTALL_SOURCE": wheel.as_uri(), "PIP_NO_INDEX": "1", "PIP_NO_CACHE_DIR": "1",
-           "PYTHONNOUSERSITE": "1", "MPLBACKEND": "Agg"}
+    env = {"SEQLAB_INSTALL_SOURCE": f"{served_site}dist/{wheel.name}", "PIP_NO_INDEX": "1",
+           "PIP_NO_CACHE_DIR": "1", "PYTHONNOUSERSITE": "1", "MPLBACKEND": "Agg"}
     (kernels / "kernel.json").write_text(json.dumps({
         "argv": [str(venv / "bin" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "Colab-like", "language": "python", "env": env}), encoding="utf-8")
-    return {"kernel": "colablike", "jupyter_path": str(base / "jupyter"), "venv": venv}
+    return {"kernel": "colablike", "jupyter_path": str(base / "jupyter"), "venv": venv, "env": env}
 
 
 def _run(nb, colab: dict, workdir: Path, monkeypatch) -> nbformat.NotebookNode:
@@ -123,6 +141,7 @@ def test_untouched_notebook_installs_seqlab_and_says_not_answered(assigned, cola
     setup = next(c for c in nb.cells if "seqlab-setup" in c.metadata.get("tags", []))
     assert "seqlab 설치 중" in _text(setup) and "준비 완료" in _text(setup)
     assert str(colab["venv"]) in _text(nb.cells[-1]), _text(nb.cells[-1])  # the installed copy
+    assert "tools" not in _text(nb.cells[-1])
     for cell in _check_cells(nb):
         assert NOT_ANSWERED in _text(cell), _text(cell)
     assert NOT_ANSWERED in _text(next(c for c in nb.cells if c.source == "grader.check_all()"))
@@ -157,3 +176,44 @@ def test_wrong_answer_gets_a_korean_message_naming_the_difference(assigned, cola
     assert "값이 다릅니다. 위치 [1][0]에서 기대 4, 실제 0" in text, text
     assert "기대: [[1, 2, 3], [4, 0, 0]]" in text and "실제: tensor([[1, 2, 3], [0, 0, 4]]" in text, text
     print(text)
+
+
+def _setup_source(assigned: Path) -> str:
+    nb = _student_notebook(assigned, EXERCISES[0])
+    return next(c for c in nb.cells if "seqlab-setup" in c.metadata.get("tags", [])).source
+
+
+def _run_setup(colab: dict, source: str, install_from: str | None, tmp_path: Path):
+    """Run a set-up cell's code in a FRESH Colab-like interpreter (seqlab not installed yet)."""
+    import os
+
+    base = tmp_path / f"fresh-{len(list(tmp_path.glob('fresh-*')))}"
+    base.mkdir()
+    venv = _colab_venv(base)
+
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "SEQLAB_INSTALL_SOURCE"}}
+    env.update({k: v for k, v in colab["env"].items() if k != "SEQLAB_INSTALL_SOURCE"})
+    env["PIP_RETRIES"], env["PIP_TIMEOUT"] = "0", "5"
+    if install_from is not None:
+        env["SEQLAB_INSTALL_SOURCE"] = install_from
+    return subprocess.run([str(venv / "bin" / "python"), "-c", source], cwd=base, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_set_up_cell_tells_a_missing_publication_from_a_network_failure(assigned, colab, served_site, tmp_path):
+    from seqlab.tools.assign import INSTALL_FAILED, NOT_FOUND
+
+    source = _setup_source(assigned)
+    missing = _run_setup(colab, source, f"{served_site}dist/seqlab-0.0.0+gdeadbeef-py3-none-any.whl", tmp_path)
+    assert missing.returncode != 0 and NOT_FOUND[:30] in missing.stderr, missing.stderr[-2000:]
+    assert "seqlab-0.0.0+gdeadbeef" in missing.stderr  # the address to send the instructor
+    offline = _run_setup(colab, source, "http://127.0.0.1:9/dist/seqlab-0.1.0-py3-none-any.whl", tmp_path)
+    assert offline.returncode != 0 and INSTALL_FAILED[:30] in offline.stderr, offline.stderr[-2000:]
+    assert NOT_FOUND[:30] not in offline.stderr
+
+
+def test_a_chapter_outside_the_published_site_says_where_to_open_it(colab, tmp_path):
+    from seqlab.tools.assign import NOT_PUBLISHED, chapter_setup_source
+
+    proc = _run_setup(colab, chapter_setup_source(), None, tmp_path)
+    assert proc.returncode != 0 and NOT_PUBLISHED[:30] in proc.stderr, proc.stderr[-2000:]

@@ -13,8 +13,11 @@ from seqlab.tools.assign import (
     hidden_test_sources,
     packed_public_tests,
     secret_lines,
+    git_ref,
     solution_lines,
 )
+from seqlab.tools.publish import wheel_name
+from seqlab.tools.settings import read_settings
 
 from .conftest import EXERCISES, ROOT, autograder_zip, otter_run
 
@@ -59,11 +62,13 @@ def test_student_notebook_layout(assigned, name):
     nb = nbformat.read(assigned / name / "student" / f"{name}.ipynb", as_version=4)
     title, intro, setup = nb.cells[0], nb.cells[1], nb.cells[2]
     assert title.cell_type == "markdown" and title.source.startswith("# 연습")
-    url = colab_url_for_exercise("https://github.com/seqlab-course/seqlab", "gh-pages", name)
+    settings = read_settings(ROOT)
+    url = colab_url_for_exercise(settings.repo_url, settings.site_branch, name)
     assert intro.cell_type == "markdown" and url in intro.source and "Colab에서 열기" in intro.source
     assert SETUP_TAG in setup.metadata["tags"] and "hide-input" in setup.metadata["tags"]
     assert "import google.colab" in setup.source and "IN_COLAB" in setup.source
-    assert "seqlab/archive/" in setup.source and ".zip" in setup.source  # one pinned commit, no git
+    assert f"/dist/{wheel_name(ROOT, git_ref(ROOT))}" in setup.source  # the library-only wheel, one commit
+    assert "/archive/" not in setup.source  # never an archive of the repository
     assert "otter" not in setup.source.lower()  # students install nothing but seqlab
     assert f'grader = Checker("{name}", PUBLIC_TESTS, globals())' in setup.source
     assert "../" not in "".join(c.source for c in nb.cells if c.cell_type == "markdown")  # links work in Colab

@@ -42,30 +42,33 @@ def test_no_page_loads_anything_from_the_network(site):
 
 
 def test_colab_buttons(site):
+    from seqlab.tools.publish import github_repo
+    from seqlab.tools.settings import read_settings
+
+    settings = read_settings(ROOT)
+    owner, name = github_repo(settings.repo_url)
+    base = f"https://colab.research.google.com/github/{owner}/{name}/blob/{settings.site_branch}/_sources/"
     chapter = (site / "book" / "01-padding.html").read_text(encoding="utf-8")
-    pinned = ("https://colab.research.google.com/github/seqlab-course/seqlab/blob/gh-pages/"
-              "_sources/book/01-padding.ipynb")  # the site's copy, pinned to the commit it was built from
-    assert pinned in chapter and "blob/main/book/01-padding.ipynb" not in chapter
+    assert f"{base}book/01-padding.ipynb" in chapter  # the site's copy, its set-up cell pinned to this build
+    assert "blob/main/book/01-padding.ipynb" not in chapter
     assert (site / "_sources" / "book" / "01-padding.ipynb").is_file()
     exercise = (site / "book" / "exercises" / "01-padding.html").read_text(encoding="utf-8")
-    published = ("https://colab.research.google.com/github/seqlab-course/seqlab/blob/gh-pages/"
-                 "_sources/book/exercises/01-padding.ipynb")
-    assert published in exercise
+    assert f"{base}book/exercises/01-padding.ipynb" in exercise
     assert "blob/main/book/exercises" not in exercise
     assert (site / "_sources" / "book" / "exercises" / "01-padding.ipynb").is_file()
 
 
-def test_pin_chapter_sources_pins_the_published_copies(tmp_path):
-    from seqlab.tools.assign import install_source, pin_chapter_sources
+def test_pin_chapter_sources_fills_in_the_published_address(tmp_path):
+    from seqlab.tools.assign import pin_chapter_sources
+    from seqlab.tools.publish import UNPUBLISHED
 
-    repo = "https://github.com/seqlab-course/seqlab"
     (tmp_path / "book").mkdir()
     chapter, other = tmp_path / "book" / "01-padding.ipynb", tmp_path / "book" / "glossary.md"
-    chapter.write_text(f'{{"source": "{install_source(repo, "main")}"}}', encoding="utf-8")
+    chapter.write_text(f'{{"source": "{UNPUBLISHED}"}}', encoding="utf-8")
     other.write_text("no notebook", encoding="utf-8")
-    assert pin_chapter_sources(tmp_path, repo, "abc123") == [chapter]
-    assert install_source(repo, "abc123") in chapter.read_text(encoding="utf-8")
-    assert "main.zip" not in chapter.read_text(encoding="utf-8")
+    address = "https://o.github.io/r/dist/seqlab-0.1.0+gabc-py3-none-any.whl"
+    assert pin_chapter_sources(tmp_path, address) == [chapter]
+    assert address in chapter.read_text(encoding="utf-8") and UNPUBLISHED not in chapter.read_text(encoding="utf-8")
 
 
 def test_site_shows_student_versions_never_masters_or_hidden_tests(site, assigned):
@@ -93,13 +96,12 @@ def test_readme_names_the_two_commands():
 
 
 def test_chapters_start_with_the_one_setup_cell():
-    """Each chapter's first code cell is the course's set-up cell for the repository in _config.yml
-    (Colab: install seqlab, with the chapter's extra if any; locally: say what to do without it)."""
+    """Each chapter's first code cell is the course's set-up cell, without any address (the site
+    build fills in the published wheel's; Colab: install seqlab, with the chapter's extra if any;
+    locally: say what to do without it)."""
     import nbformat
-    import yaml
 
-    repo = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"]
-    allowed = {chapter_setup_source(repo, "main", extras) for extras in [(), ("timeseries",)]}
+    allowed = {chapter_setup_source(extras) for extras in [(), ("timeseries",)]}
     for path in sorted((ROOT / "book").glob("[0-9][0-9]-*.ipynb")):
         first = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
         assert first.source in allowed, path

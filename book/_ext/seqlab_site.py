@@ -7,7 +7,8 @@ What it does, and why configuration alone could not:
   main branch: student exercise notebooks exist only there (they are generated at build time),
   and the chapters' copies have their set-up cell pinned to the commit the site was built from
   (``pin_chapter_sources`` at ``build-finished``), so a chapter opened in Colab installs the
-  seqlab it was written for. The Colab link stands in the article header as its own button
+  seqlab it was written for: the library-only wheel this build writes into ``dist/``
+  (:mod:`seqlab.tools.publish`). The Colab link stands in the article header as its own button
   ("Colab에서 열기") instead of hiding in the launch dropdown.
 - **Theme settings** (``config-inited``): no top header bar (it only repeated the search box and
   held hidden copies of the ☰ buttons that the theme scripts bound to, so the visible ones did
@@ -35,7 +36,9 @@ from sphinx.application import Sphinx
 from sphinx.highlighting import PygmentsBridge
 from sphinx.search import languages
 
-from seqlab.tools.assign import colab_url_for_page, git_ref, pin_chapter_sources
+from seqlab.tools.assign import colab_url_for_page, git_ref, install_source, pin_chapter_sources
+from seqlab.tools.publish import UNPUBLISHED, WHEEL_FOLDER, build_student_wheel, check_repository_url
+from seqlab.tools.settings import ROOT
 
 STATIC = Path(__file__).resolve().parent / "static"
 SETUP_TAG = "seqlab-setup"
@@ -278,11 +281,33 @@ def _doctree_read(app: Sphinx, doctree: nodes.document) -> None:
             img["classes"] = list(img.get("classes", [])) + ["seqlab-figure"]
 
 
-def _pin_chapters(app: Sphinx, exception) -> None:
+def _wheel_address(app: Sphinx) -> str:
+    """The published wheel's address for this build (the commit of the checkout seqlab comes from,
+    the same one ``seqlab-assign`` wrote into the exercises)."""
+    repo_url = check_repository_url(app.config.html_theme_options.get("repository_url", ""))
+    return install_source(repo_url, git_ref(ROOT))
+
+
+def _fill_setup_address(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Chapters are committed without an address: the page shows the one the site publishes."""
+    if UNPUBLISHED in source[0]:
+        source[0] = source[0].replace(UNPUBLISHED, _wheel_address(app))
+
+
+def _publish_library(app: Sphinx, exception) -> None:
+    """Put the library-only wheel beside the pages (``dist/``), fill its address into the chapter
+    copies Colab opens, and refuse a build whose exercises point at another wheel."""
     if exception is not None or app.builder.format != "html":
         return
-    repo_url = app.config.html_theme_options.get("repository_url", "")
-    pin_chapter_sources(Path(app.outdir) / "_sources", repo_url, git_ref(Path(app.srcdir)))
+    address = _wheel_address(app)
+    wheel = build_student_wheel(Path(app.outdir) / WHEEL_FOLDER, ref=git_ref(ROOT))
+    assert address.endswith("/" + wheel.name), (address, wheel.name)
+    pin_chapter_sources(Path(app.outdir) / "_sources", address)
+    for nb in sorted((Path(app.outdir) / "_sources" / "book").rglob("*.ipynb")):
+        text = nb.read_text(encoding="utf-8")
+        if UNPUBLISHED in text or ("seqlab 설치 중" in text and address not in text):
+            raise RuntimeError(f"{nb}: its set-up cell installs another seqlab than {wheel.name}; "
+                               "run `make exercises` again (the student notebooks were built from another commit)")
 
 
 def setup(app: Sphinx) -> dict:
@@ -295,5 +320,6 @@ def setup(app: Sphinx) -> dict:
     # after sphinx-book-theme's add_launch_buttons (priority 501); the page is rendered later
     app.connect("html-page-context", _page_context, priority=900)
     app.connect("build-finished", _korean_chrome)
-    app.connect("build-finished", _pin_chapters)
+    app.connect("source-read", _fill_setup_address)
+    app.connect("build-finished", _publish_library)
     return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}

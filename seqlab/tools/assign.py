@@ -4,9 +4,9 @@
 ``notebooks/`` and then finishes each student notebook for the course:
 
 - after the title, an "Open in Colab" link and Korean instructions;
-- one set-up cell that, in Colab, installs seqlab only (an archive of the commit the site was
-  built from; Colab's own torch/numpy/matplotlib are kept), explains in Korean what to do when
-  that fails or when seqlab is missing locally, and creates ``grader``
+- one set-up cell that, in Colab, installs seqlab only (the library-only wheel published with
+  the site, :mod:`seqlab.tools.publish`; Colab's own torch/numpy/matplotlib are kept), explains in
+  Korean what to do when that fails or when seqlab is missing locally, and creates ``grader``
   (:class:`seqlab.checks.Checker`) from the public tests packed into the cell itself, so that the
   notebook needs no file beside it (Colab opens it with none);
 - relative chapter links made absolute (to the published site), a ``grader.check_all()`` cell and
@@ -40,7 +40,8 @@ from seqlab.colab import pack_tests
 
 from .otterfmt import find_leak, hidden_statements, tests_from_dir
 from .otterfmt import hidden_test_sources as _hidden_test_sources
-from .settings import exercise_names, read_settings
+from .publish import UNPUBLISHED, github_repo, site_url, wheel_url
+from .settings import ROOT, exercise_names, read_settings
 
 __all__ = ["colab_url_for_page", "colab_url_for_exercise", "pin_chapter_sources", "read_site_settings", "site_url", "install_source",
            "install_lines", "chapter_setup_source", "git_ref", "hidden_test_sources",
@@ -50,21 +51,13 @@ __all__ = ["colab_url_for_page", "colab_url_for_exercise", "pin_chapter_sources"
 SETUP_TAG = "seqlab-setup"
 
 
-def _github_repo(repo_url: str, why: str) -> tuple[str, str]:
-    """``(owner, name)`` of a GitHub repository address."""
-    if "github.com/" not in repo_url:
-        raise ValueError(f"{why}; repository url is {repo_url!r}")
-    owner, name = repo_url.rstrip("/").split("github.com/")[-1].split("/")[:2]
-    return owner, name
-
-
 def colab_url_for_page(repo_url: str, site_branch: str, pagename: str) -> str:
     """Colab address of the notebook behind the site page ``pagename`` (e.g. ``book/01-padding``).
 
     The built site carries every page's notebook in ``_sources/``, pinned to the commit it was
     built from; the site is published to ``site_branch`` of the GitHub repository ``repo_url``.
     """
-    org, repo = _github_repo(repo_url, "Colab opens notebooks from GitHub only")
+    org, repo = github_repo(repo_url, "Colab opens notebooks from GitHub only")
     return (f"https://colab.research.google.com/github/{org}/{repo}/blob/"
             f"{site_branch}/_sources/{pagename}.ipynb")
 
@@ -140,28 +133,29 @@ def check_no_solution_leak(master: Path, student_nb: Path) -> None:
             raise RuntimeError(f"solution text leaked into {student_nb}: {line!r}")
 
 
-def site_url(repo_url: str) -> str:
-    """Address of the published site (GitHub Pages of ``repo_url``), ending in ``/``."""
-    org, repo = _github_repo(repo_url, "the site is published with GitHub Pages")
-    return f"https://{org.lower()}.github.io/{repo}/"
-
-
-def install_source(repo_url: str, ref: str) -> str:
-    """What Colab installs seqlab from: an archive of exactly commit ``ref`` (no git, no history)."""
-    return f"{repo_url.rstrip('/')}/archive/{ref}.zip"
+def install_source(repo_url: str, ref: str, root: Path = ROOT) -> str:
+    """What Colab installs seqlab from: the library-only wheel published with the site built from
+    commit ``ref`` (:func:`seqlab.tools.publish.wheel_url`); never an archive of the repository."""
+    return wheel_url(repo_url, root, ref)
 
 
 #: The Korean messages of the set-up cells (one home for exercises and chapters).
 INSTALL_FAILED = ("seqlab을 설치하지 못했습니다. (1) 인터넷 연결을 확인하고 이 셀을 다시 실행하세요. "
                   "(2) 그래도 안 되면 메뉴의 런타임 → 런타임 다시 시작을 누른 뒤 다시 실행하세요. "
                   "(3) 계속 실패하면 위에 나온 오류 내용을 강사에게 보내 주세요.")
-NOT_INSTALLED = ("seqlab이 설치되어 있지 않습니다. Colab에서 열었다면 이 셀을 다시 실행하세요. 내 컴퓨터라면 "
-                 "저장소 폴더에서 `make venv`를 실행한 뒤 `.venv`의 파이썬을 커널로 고르거나, "
-                 "`pip install -e .`로 seqlab을 설치하세요.")
+NOT_PUBLISHED = ("이 노트북은 강의 사이트에 게시된 사본이 아니라서 seqlab을 설치할 주소가 없습니다. "
+                 "강의 사이트의 해당 페이지에서 'Colab에서 열기' 버튼으로 다시 여세요.")
+NOT_FOUND = ("설치할 seqlab 파일이 강의 사이트에 없습니다(HTTP 404). 다시 실행해도 고쳐지지 않습니다. "
+             "강사에게 '이 노트북의 seqlab이 게시되지 않았습니다'라고 알리고, 이 메시지 끝의 주소를 함께 보내 주세요:")
+NOT_INSTALLED = ("seqlab이 설치되어 있지 않습니다. Colab에서 열었다면 이 셀을 다시 실행하세요. "
+                 "내 컴퓨터라면 pip install 'seqlab @ 주소'로 설치한 뒤 다시 실행하세요(주소는 이 "
+                 "메시지 끝에 있습니다). 강의 저장소를 받은 강사·조교는 그 폴더에서 make venv를 실행하세요.")
 
 
 def _string_literal(text: str, indent: str, width: int = 46) -> list[str]:
     """``text`` as adjacent string literals, short enough for a narrow page (Korean is wide)."""
+    if '"' in text or "\\" in text:
+        raise ValueError("set-up cell messages use no double quotes or backslashes")
     return [f'{indent}"{chunk}"' for chunk in textwrap.wrap(text, width, drop_whitespace=False)]
 
 
@@ -175,7 +169,7 @@ def install_lines(source: str, extras: tuple[str, ...] = ()) -> list[str]:
     """
     requirement = f"seqlab[{','.join(extras)}] @ " if extras else "seqlab @ "
     return [
-        "import importlib.util, os, subprocess, sys",
+        "import importlib.util, os, re, subprocess, sys",
         "",
         "try:",
         "    import google.colab  # noqa: F401  (Colab에만 있는 모듈)",
@@ -185,42 +179,54 @@ def install_lines(source: str, extras: tuple[str, ...] = ()) -> list[str]:
         'SEQLAB = os.environ.get("SEQLAB_INSTALL_SOURCE",',
         f'                        "{source}")',
         'if IN_COLAB and not importlib.util.find_spec("seqlab"):',
+        '    if not SEQLAB.startswith(("https://", "http://", "file:")):',
+        "        raise RuntimeError(",
+        *_string_literal(NOT_PUBLISHED, "            "),
+        "        )",
         '    print("seqlab 설치 중…")',
         '    _pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q",',
         f'                           "--disable-pip-version-check", "{requirement}" + SEQLAB],',
         "                          capture_output=True, text=True)",
         "    if _pip.returncode != 0:",
-        '        print(_pip.stdout[-1500:], _pip.stderr[-1500:], sep="\\n")',
+        '        _log = _pip.stdout[-1500:] + "\\n" + _pip.stderr[-1500:]',
+        "        print(_log)",
+        '        if re.search(r"HTTP error 404|404 Client Error|Not Found for url", _log):',
+        "            raise RuntimeError(",
+        *_string_literal(NOT_FOUND, "                "),
+        '                + " " + SEQLAB',
+        "            )",
         "        raise RuntimeError(",
         *_string_literal(INSTALL_FAILED, "            "),
         "        )",
         'if not importlib.util.find_spec("seqlab"):',
         "    raise ModuleNotFoundError(",
         *_string_literal(NOT_INSTALLED, "        "),
+        '        + (" " + SEQLAB if SEQLAB.startswith("http") else "")',
         "    )",
     ]
 
 
-def chapter_setup_source(repo_url: str, ref: str = "main", extras: tuple[str, ...] = ()) -> str:
+def chapter_setup_source(extras: tuple[str, ...] = ()) -> str:
     """The first code cell of every chapter: installs seqlab in Colab, explains a missing seqlab.
 
-    Chapters are committed with ``ref="main"``; the site build pins the copies it publishes (and
-    that the chapters' Colab buttons open) to the commit it was built from, as for exercises.
+    Chapters are committed without an address (:data:`seqlab.tools.publish.UNPUBLISHED`): the
+    site build fills in the address of the wheel it publishes, in the pages and in the copies
+    the Colab buttons open (:func:`pin_chapter_sources`), so the one address setting stays in
+    ``_config.yml``.
     """
     head = "# @title 준비 셀: Colab에서는 seqlab을 설치합니다 (로컬에서는 설치된 seqlab을 씁니다)"
-    return "\n".join([head] + install_lines(install_source(repo_url, ref), extras))
+    return "\n".join([head] + install_lines(UNPUBLISHED, extras))
 
 
-def pin_chapter_sources(sources: Path, repo_url: str, ref: str) -> list[Path]:
-    """Pin the set-up cell of the chapter notebooks a built site publishes in ``sources``
-    (``_build/html/_sources``) to commit ``ref``: Colab then installs the seqlab the site was
-    built from, as the exercises do. Returns the notebooks changed."""
-    unpinned, pinned = install_source(repo_url, "main"), install_source(repo_url, ref)
+def pin_chapter_sources(sources: Path, source: str) -> list[Path]:
+    """Fill the address ``source`` (the published wheel) into the set-up cell of the chapter
+    notebooks a built site publishes in ``sources`` (``_build/html/_sources``). Returns the
+    notebooks changed."""
     changed = []
     for path in sorted(Path(sources).glob("book/*.ipynb*")):
         text = path.read_text(encoding="utf-8")
-        if unpinned in text:
-            path.write_text(text.replace(unpinned, pinned), encoding="utf-8")
+        if UNPUBLISHED in text:
+            path.write_text(text.replace(UNPUBLISHED, source), encoding="utf-8")
             changed.append(path)
     return changed
 
@@ -239,7 +245,8 @@ def _setup_cell_source(name: str, blob: str, source: str) -> str:
 def _intro_cell_source(name: str, colab_url: str) -> str:
     return f"""**[▶ Colab에서 열기]({colab_url})** · 채점형 연습 `{name}` (학생용)
 
-1. 위 링크로 Colab에서 열거나, 저장소를 내려받아 로컬 Jupyter에서 엽니다.
+1. 위 링크로 Colab에서 엽니다. 내 컴퓨터의 Jupyter에서 풀려면 이 노트북을 내려받아 열고, 준비 셀이
+   알려 주는 주소로 seqlab을 설치합니다.
 2. 바로 아래 **준비 셀**을 가장 먼저 실행합니다. Colab에서는 seqlab을 설치하느라 수십 초가 걸릴 수 있습니다.
 3. 문제마다 `...`를 여러분의 코드로 바꾸고, 그 아래 `grader.check("q1")` 같은 셀을 실행해 확인합니다.
    아직 풀지 않은 문제는 "아직 답을 쓰지 않았습니다"라고 나옵니다.
@@ -287,7 +294,7 @@ def _finish_student_notebook(path: Path, name: str, blob: str, colab_url: str, s
 
 
 def assign_exercise(master: Path, out_dir: Path, site_dir: Path | None, *, repo_url: str,
-                    site_branch: str, ref: str) -> Path:
+                    site_branch: str, ref: str, root: Path = ROOT) -> Path:
     """Run otter assign on one master and finish its student notebook. Returns its folder."""
     name = master.stem
     solution_lines(master)  # refuse a master whose answers otter would not strip
@@ -304,7 +311,7 @@ def assign_exercise(master: Path, out_dir: Path, site_dir: Path | None, *, repo_
         raise RuntimeError(f"{master}: otter assign wrote no public tests")
     _finish_student_notebook(student_nb, name, pack_tests(public),
                              colab_url_for_exercise(repo_url, site_branch, name),
-                             install_source(repo_url, ref), site_url(repo_url))
+                             install_source(repo_url, ref, root), site_url(repo_url))
     check_no_hidden_leak(dest / "autograder" / "tests", [dest / "student"], master)
     check_no_solution_leak(master, student_nb)
     if site_dir is not None:
@@ -383,7 +390,8 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         parser.error(f"{masters}에 마스터 노트북(NN-이름.ipynb)이 없습니다")
     for master in paths:
-        dest = assign_exercise(master, out, site, repo_url=repo_url, site_branch=site_branch, ref=ref)
+        dest = assign_exercise(master, out, site, repo_url=repo_url, site_branch=site_branch, ref=ref,
+                               root=root)
         zips = sorted((dest / "autograder").glob("*.zip"))
         print(f"{master.stem}: 학생용 {dest / 'student'} , autograder {zips[-1].name}")
     return 0
