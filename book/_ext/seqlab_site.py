@@ -37,7 +37,7 @@ from sphinx.highlighting import PygmentsBridge
 from sphinx.search import languages
 
 from seqlab.tools.assign import colab_url_for_page, git_ref, install_source, pin_chapter_sources
-from seqlab.tools.publish import UNPUBLISHED, WHEEL_FOLDER, build_student_wheel, check_repository_url
+from seqlab.tools.publish import UNPUBLISHED, WHEEL_FOLDER, build_student_wheel, check_repository_url, site_url
 from seqlab.tools.settings import ROOT
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -288,6 +288,16 @@ def _wheel_address(app: Sphinx) -> str:
     return install_source(repo_url, git_ref(ROOT))
 
 
+def _publishing_substitutions(app: Sphinx, config) -> None:
+    """``{{ seqlab_wheel }}`` and ``{{ site_url }}`` for pages that tell students where things are
+    (derived from the one address setting, never typed into a page)."""
+    repo_url = check_repository_url(config.html_theme_options.get("repository_url", ""))
+    subs = dict(getattr(config, "myst_substitutions", {}) or {})
+    subs.setdefault("seqlab_wheel", install_source(repo_url, git_ref(ROOT)))
+    subs.setdefault("site_url", site_url(repo_url))
+    config.myst_substitutions = subs
+
+
 def _fill_setup_address(app: Sphinx, docname: str, source: list[str]) -> None:
     """Chapters are committed without an address: the page shows the one the site publishes."""
     if UNPUBLISHED in source[0]:
@@ -320,6 +330,7 @@ def setup(app: Sphinx) -> dict:
     # after sphinx-book-theme's add_launch_buttons (priority 501); the page is rendered later
     app.connect("html-page-context", _page_context, priority=900)
     app.connect("build-finished", _korean_chrome)
+    app.connect("config-inited", _publishing_substitutions)
     app.connect("source-read", _fill_setup_address)
     app.connect("build-finished", _publish_library)
     return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}
