@@ -45,6 +45,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ._korean_law_text import TEXT as _LAW_TEXT
+from .validation import check_bool
 
 __all__ = ["load_law_text", "split_by_position", "to_jamo", "from_jamo", "invalid_jamo_positions",
            "is_hangul_syllable", "LAW_TEXT_SOURCE"]
@@ -163,6 +164,7 @@ def from_jamo(text: str, *, strict: bool = True) -> str:
     with ``strict=False`` it is kept as it is (as ``unicodedata.normalize("NFC", ...)`` would do),
     and :func:`invalid_jamo_positions` tells where such jamo are.
     """
+    check_bool(strict, "strict", where="from_jamo")
     composed, bad = _compose(_check_text(text))
     if strict and bad:
         k = bad[0]

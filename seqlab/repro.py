@@ -52,6 +52,12 @@ def progress(iterable: Iterable[T], desc: str = "", total: int | None = None) ->
     """
     from tqdm import tqdm
 
+    if not isinstance(desc, str):
+        raise TypeError(f"progress: desc must be a str, got {type(desc).__name__}")
+    if total is not None and (isinstance(total, bool) or not isinstance(total, int) or total < 0):
+        raise ValueError(f"progress: total must be an int >= 0 or None, got {total!r}")
+    if not hasattr(iterable, "__iter__"):
+        raise TypeError(f"progress: iterable must be iterable (a range, a list, ...), got {type(iterable).__name__}")
     return iter(tqdm(
         iterable,
         desc=desc,
