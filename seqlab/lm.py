@@ -157,7 +157,8 @@ def next_token_probs(logits: torch.Tensor, temperature: float = 1.0, top_k: int 
         # logits / temperature overflowed (a tiny temperature): shift by the largest logit first, so
         # the best token scales to 0 and the others to -inf at worst -- the limit, greedy, exactly
         shifted = logits - logits.amax(dim=-1, keepdim=True)  # (..., V), max 0
-        probs = _softmax_at(shifted / temperature, top_k)  # (..., V)
+        scaled = torch.where(shifted == 0, torch.zeros_like(shifted), shifted / temperature)  # 0/0 never occurs
+        probs = _softmax_at(scaled, top_k)  # (..., V)
     return probs
 
 
