@@ -8,6 +8,7 @@ loaded machine never fail a test).
 from __future__ import annotations
 
 import math
+import tempfile
 import unicodedata
 
 import numpy as np
@@ -15,6 +16,7 @@ import pytest
 import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
@@ -28,6 +30,9 @@ from seqlab import seq2seq as S2S
 from seqlab import timeseries as TS
 
 pytestmark = pytest.mark.slow
+
+# hypothesis keeps a cache folder; put it outside the working tree (the tests never write there)
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="seqlab-hypothesis-"))
 
 FAST = settings(max_examples=40, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
