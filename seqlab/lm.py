@@ -69,6 +69,9 @@ class RecurrentLM(nn.Module):
             if pad_id >= vocab_size:
                 raise ValueError(f"pad_id={pad_id} must lie in [0, vocab_size={vocab_size}) or be None")
         check_number(dropout, "dropout", minimum=0, maximum=1, max_open=True, where="RecurrentLM")
+        if dropout and num_layers == 1:
+            raise ValueError(f"RecurrentLM: dropout={dropout} would do nothing with num_layers=1 (it acts between "
+                             "stacked layers only); use num_layers >= 2 or dropout=0")
         self.vocab_size, self.kind, self.num_layers, self.d_h = vocab_size, kind, num_layers, d_h
         self.pad_id = pad_id
         self.embedding = nn.Embedding(vocab_size, d_w, padding_idx=pad_id)

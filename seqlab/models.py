@@ -25,11 +25,7 @@ def _check_int(value, name: str, *, minimum: int | None = None) -> int:
 
 
 def _check_tensor(x, name: str, dim: int, layout: str) -> torch.Tensor:
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor of shape {layout}, got {type(x).__name__}")
-    if x.dim() != dim:
-        raise ValueError(f"{name} must be {dim}-D, {layout}; got shape {tuple(x.shape)}")
-    return x
+    return check_tensor(x, name, ndim=dim, layout=layout, nonempty=False)
 
 
 def _check_lengths_for(lengths, batch_size: int, max_len: int, *, batch_first: bool = True) -> torch.Tensor:

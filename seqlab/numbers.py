@@ -42,11 +42,7 @@ def _check_number(n: int | str) -> str:
             raise ValueError(f"n must be non-negative, got {n}")
         s = str(n)
     elif isinstance(n, str):
-        s = n
-        if not s or not s.isascii() or not s.isdigit():
-            raise ValueError(f"n must be a string of digits 0-9, got {n!r}")
-        if len(s) > 1 and s[0] == "0":
-            raise ValueError(f"n={n!r} has a leading zero; write the number without it")
+        s = check_digits(n, "n")
     else:
         raise TypeError(f"n must be a non-negative int or a digit string, got {type(n).__name__}")
     if len(s) > MAX_DIGITS:

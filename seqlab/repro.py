@@ -22,7 +22,10 @@ T = TypeVar("T")
 def seed_everything(seed: int = 0) -> None:
     """Seed Python's ``random``, NumPy and PyTorch (CPU and every GPU)."""
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+        if isinstance(seed, np.integer):
+            seed = int(seed)
+        else:
+            raise TypeError(f"seed must be an int, got {type(seed).__name__}")
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)  # also seeds every CUDA device

@@ -21,9 +21,7 @@ __all__ = ["majority_task", "running_majority_task", "first_token_task"]
 def _gen(generator: torch.Generator | None) -> torch.Generator:
     if generator is None:
         raise ValueError("pass a torch.Generator so that the data is reproducible")
-    if not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be a torch.Generator, got {type(generator).__name__}")
-    return generator
+    return check_generator(generator, "generator", required=True)
 
 
 def _int(value, name: str) -> int:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .validation import IdOutOfRangeError
+from .validation import IdOutOfRangeError, check_int
 
 __all__ = [
     "load_msft",
@@ -121,11 +121,7 @@ def _as_series(data, name: str = "series") -> np.ndarray:
 
 
 def _as_int(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
+    return check_int(value, name, minimum=minimum)
 
 
 def _as_array(data, name: str, ndim: int | tuple[int, ...], shape_text: str) -> np.ndarray:

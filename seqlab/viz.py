@@ -77,8 +77,7 @@ def _as_batch_first(batch: torch.Tensor, lengths, batch_first: bool) -> tuple[to
 
 
 def _check_pad_id(pad_id) -> None:
-    if isinstance(pad_id, bool) or not isinstance(pad_id, int):
-        raise TypeError(f"pad_id must be an int, got {type(pad_id).__name__} ({pad_id!r})")
+    check_int(pad_id, "pad_id")
 
 
 def plot_padded_batch(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int], *, pad_id: int = 0,
@@ -230,7 +229,7 @@ def plot_attention(weights: torch.Tensor, src_tokens: Sequence[str], tgt_tokens:
 def _positive_int(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return value
+    return check_int(value, name, minimum=1)
 
 
 def plot_unrolled_rnn(steps: int = 4, ax=None):

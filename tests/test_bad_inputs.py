@@ -148,6 +148,7 @@ BAD = [
     ("RecurrentLM-vocab", lambda: LM.RecurrentLM(1), ValueError, "vocab_size"),
     ("RecurrentLM-kind", lambda: LM.RecurrentLM(5, kind="cnn"), ValueError, "kind"),
     ("RecurrentLM-dropout", lambda: LM.RecurrentLM(5, dropout=1.0), ValueError, "dropout"),
+    ("RecurrentLM-dropout-one-layer", lambda: LM.RecurrentLM(5, dropout=0.2), ValueError, "would do nothing"),
     ("RecurrentLM-dropout-str", lambda: LM.RecurrentLM(5, dropout="0.1"), TypeError, "dropout"),
     ("RecurrentLM-idx", lambda: LM.RecurrentLM(5, 4, 4)(torch.tensor([[1, 5]])), ValueError, "id 5 outside"),
     ("RecurrentLM-state-int", lambda: LM.RecurrentLM(5, 4, 4)(torch.ones(1, 2, dtype=torch.long),
