@@ -30,7 +30,7 @@ def _check_tensor(x, name: str, dim: int, layout: str) -> torch.Tensor:
 
 def _check_lengths_for(lengths, batch_size: int, max_len: int, *, batch_first: bool = True) -> torch.Tensor:
     """Lengths as a tensor, list or NumPy array of ints: shape (B,), each in 1..L. Returns a CPU LongTensor."""
-    return check_lengths(lengths, batch_size=batch_size, max_len=max_len,
+    return check_lengths(lengths, batch_size=batch_size, max_len=max_len, cpu=True,
                          layout_hint=f"; is the batch (B, L) with batch_first={batch_first}?")
 
 
@@ -156,7 +156,7 @@ def last_real_state(outputs: torch.Tensor, lengths: torch.Tensor, *, batch_first
     _check_tensor(outputs, "outputs", 3, "(B, L, d) if batch_first else (L, B, d)")
     check_bool(batch_first, "batch_first", where="last_real_state")
     out = outputs if batch_first else outputs.transpose(0, 1)  # (B, L, d)
-    lengths = check_lengths(lengths)
+    lengths = check_lengths(lengths, cpu=True)
     if lengths.shape != (out.shape[0],):
         raise ValueError(f"lengths must have shape (B,) = ({out.shape[0]},), got {tuple(lengths.shape)}; "
                          f"check batch_first={batch_first}")

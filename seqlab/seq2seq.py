@@ -152,13 +152,14 @@ class GRUEncoder(Encoder):
         self.rnn = nn.GRU(d_w, d_h // 2, batch_first=True, bidirectional=True)
 
     def forward(self, src: torch.Tensor, src_lengths: torch.Tensor):
-        _check_tokens(src, "src", self.vocab_size)
+        _check_tokens(src, "src")
         _same_device("GRUEncoder", src, "src", self)
+        _check_tokens(src, "src", self.vocab_size)
         if isinstance(src_lengths, torch.Tensor) and src_lengths.dim() == 1 and not src_lengths.is_floating_point() \
                 and src_lengths.shape != (src.shape[0],):
             raise ValueError(f"src_lengths must have shape (B,) = ({src.shape[0]},), got {tuple(src_lengths.shape)}")
         lengths = check_lengths(src_lengths, "src_lengths", batch_size=src.shape[0], max_len=src.shape[1],
-                                where="GRUEncoder")
+                                cpu=True, where="GRUEncoder")
         emb = self.embedding(src)  # (B, S, d_w)
         packed = pack_padded_sequence(emb, lengths, batch_first=True, enforce_sorted=False)
         packed_out, h_n = self.rnn(packed)  # h_n: (2, B, d_h/2), back in the original order
@@ -200,9 +201,10 @@ class GRUDecoder(Decoder):
         return self.out(outputs)  # (B, T, V)
 
     def forward(self, tgt_in: torch.Tensor, state: dict):
-        _check_tokens(tgt_in, "tgt_in", self.vocab_size)
+        _check_tokens(tgt_in, "tgt_in")
         where = f"{type(self).__name__}.forward"
         _same_device(where, tgt_in, "tgt_in", self)
+        _check_tokens(tgt_in, "tgt_in", self.vocab_size)
         if not isinstance(state, dict) or not isinstance(state.get("h"), torch.Tensor):
             raise TypeError(f"{where}: state must be the dict from init_state(memory, final, src_mask), "
                             f"got {type(state).__name__}")
@@ -235,7 +237,7 @@ class EncoderDecoder(nn.Module):
         """Encode the source and return the decoder's first state."""
         _check_tokens(src, "src")
         lengths = check_lengths(src_lengths, "src_lengths", batch_size=src.shape[0], max_len=src.shape[1],
-                                where="EncoderDecoder")
+                                cpu=True, where="EncoderDecoder")
         memory, final = self.encoder(src, src_lengths)  # (B, S, d_h), (B, d_h)
         src_mask = lengths_to_mask(lengths, src.shape[1]).to(src.device)  # (B, S), True = real
         return self.decoder.init_state(memory, final, src_mask)

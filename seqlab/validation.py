@@ -375,10 +375,13 @@ def check_tokens(tokens: Any, name: str = "tokens", *, where: str | None = None)
 
 
 def check_lengths(lengths: Any, name: str = "lengths", *, batch_size: int | None = None,
-                  max_len: int | None = None, where: str | None = None, layout_hint: str = "") -> torch.Tensor:
+                  max_len: int | None = None, cpu: bool = False, where: str | None = None,
+                  layout_hint: str = "") -> torch.Tensor:
     """Valid lengths ``(B,)``: a tensor, list, tuple or NumPy array of ints >= 1 (never floats,
     which would be truncated, nor a string of digits). With ``batch_size`` there must be one per
-    sequence; with ``max_len`` none may exceed the padded length. Returns a CPU ``LongTensor``."""
+    sequence; with ``max_len`` none may exceed the padded length. Returns a ``LongTensor`` on the
+    device the lengths were on (a list gives a CPU tensor); ``cpu=True`` moves it to the CPU, as
+    ``pack_padded_sequence`` wants."""
     expected = "integers, a 1-D tensor or list of int lengths of shape (B,)"
     if isinstance(lengths, (str, bytes)):
         raise TypeError(f"{_where(where)}{name} must be {expected}, got {describe(lengths)}")
@@ -386,7 +389,8 @@ def check_lengths(lengths: Any, name: str = "lengths", *, batch_size: int | None
         t = lengths.detach()
         if t.is_floating_point() or t.is_complex() or t.dtype == torch.bool:
             raise TypeError(f"{_where(where)}{name} must hold integers (torch.long), got dtype {t.dtype}")
-        t = t.cpu()
+        if cpu:
+            t = t.cpu()
     elif isinstance(lengths, np.ndarray):
         if not np.issubdtype(lengths.dtype, np.integer):
             raise TypeError(f"{_where(where)}{name} must hold integers (torch.long), got NumPy dtype {lengths.dtype}")

@@ -344,6 +344,22 @@ BAD = [
     ("AttentionDecoder-memory", lambda: A.AttentionDecoder(9, d_h=6, score="dot")(
         TGT, A.AttentionDecoder(9, d_h=6).init_state(torch.zeros(2, 3, 4), torch.zeros(2, 6),
                                                     torch.ones(2, 3, dtype=torch.bool))), ValueError, "memory"),
+    # ---------------------------------------------------------------- devices (the meta device stands in for a GPU)
+    ("RecurrentLM-device", lambda: LM.RecurrentLM(5, 4, 4)(torch.ones(1, 2, dtype=torch.long, device="meta")),
+     ValueError, "idx is on meta but the model is on cpu"),
+    ("SequenceClassifier-device", lambda: M.SequenceClassifier(5, 2)(torch.ones(1, 2, dtype=torch.long,
+                                                                                device="meta"), [2]),
+     ValueError, "batch is on meta"),
+    ("GRUEncoder-device", lambda: _enc()(SRC.to("meta"), SRC_LEN), ValueError, "src is on meta"),
+    ("GRUDecoder-device", lambda: _dec()(TGT.to("meta"), _state()), ValueError, "tgt_in is on meta"),
+    ("DotScore-device", lambda: A.DotScore()(torch.zeros(1, 2, 3), torch.zeros(1, 4, 3, device="meta")),
+     ValueError, "keys are on meta"),
+    ("masked_softmax-device", lambda: A.masked_softmax(torch.zeros(1, 2),
+                                                       torch.ones(1, 2, dtype=torch.bool, device="meta")),
+     ValueError, "mask is on meta"),
+    ("exact_match-device", lambda: S2S.exact_match(TGT, TGT.to("meta")), ValueError, "target is on meta"),
+    ("accuracy-device", lambda: TR.accuracy(torch.zeros(2, 3), torch.zeros(2, dtype=torch.long, device="meta")),
+     ValueError, "target is on meta"),
     # ---------------------------------------------------------------- repro
     ("seed_everything-float", lambda: R.seed_everything(1.5), TypeError, "seed must be an int"),
     ("setup_notebook-threads", lambda: R.setup_notebook(threads=0), ValueError, "threads"),
