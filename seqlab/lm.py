@@ -222,11 +222,7 @@ def generate(model: nn.Module, prefix, max_new_tokens: int, *, temperature: floa
         if eos_id is not None and eos_id >= vocab_size:
             raise ValueError(f"generate: eos_id must be an id in [0, vocab_size={vocab_size}), got {eos_id}; "
                              "generation could never stop at it")
-    params = list(model.parameters())
-    if not params:
-        raise TypeError("generate: model has no parameters; expected a language model "
-                        "forward(idx, state) -> (logits, state)")
-    device = params[0].device
+    device = _model_device(model, "generate")
     was_training = model.training
     model.eval()
     try:
@@ -325,6 +321,14 @@ def detach_state(state):
     raise TypeError(f"state must be a tensor, a tuple of tensors or None, got {type(state).__name__}")
 
 
+def _model_device(model: nn.Module, where: str) -> torch.device:
+    params = list(model.parameters())
+    if not params:
+        raise TypeError(f"{where}: model has no parameters; expected a language model "
+                        "forward(idx, state) -> (logits, state) such as RecurrentLM")
+    return params[0].device
+
+
 @dataclass
 class LMHistory:
     """What :func:`train_lm` records per step: the loss (nats) and the gradient norm before clipping."""
@@ -353,8 +357,8 @@ def train_lm(model: RecurrentLM, ids, *, steps: int, batch_size: int = 32, seq_l
         check_positive(clip, "clip", where="train_lm")
     check_positive(lr, "lr", where="train_lm")
     check_str(desc, "desc", where="train_lm")
+    device = _model_device(model, "train_lm")
     batches = bptt_batches(ids, batch_size, seq_len)
-    device = next(model.parameters()).device
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     history = LMHistory()
     state = None
@@ -384,8 +388,8 @@ def evaluate_lm(model: RecurrentLM, ids, *, batch_size: int = 16, seq_len: int =
     :func:`bits_per_char` or :func:`perplexity`.
     """
     check_module(model, "model", where="evaluate_lm")
+    device = _model_device(model, "evaluate_lm")
     batches = bptt_batches(ids, batch_size, seq_len)
-    device = next(model.parameters()).device
     was_training = model.training
     model.eval()
     total, count, state = 0.0, 0, None

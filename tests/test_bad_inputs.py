@@ -177,6 +177,8 @@ BAD = [
     ("train_lm-clip-True", lambda: LM.train_lm(LM.RecurrentLM(5, 4, 4), [1, 2, 3] * 5, steps=1, clip=True),
      TypeError, "clip"),
     ("train_lm-steps", lambda: LM.train_lm(LM.RecurrentLM(5, 4, 4), [1, 2, 3] * 5, steps=0), ValueError, "steps"),
+    ("evaluate_lm-no-parameters", lambda: LM.evaluate_lm(nn.ReLU(), [1, 2, 3]), TypeError, "no parameters"),
+    ("generate-no-parameters", lambda: LM.generate(nn.ReLU(), [1], 2), TypeError, "no parameters"),
     ("evaluate_lm-model", lambda: LM.evaluate_lm(None, [1, 2, 3]), TypeError, "nn.Module"),
     # ---------------------------------------------------------------- korean
     ("split_by_position-frac", lambda: K.split_by_position("abcdef", 1.5), ValueError, "val_fraction"),
