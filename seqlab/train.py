@@ -66,7 +66,7 @@ def accuracy(logits: torch.Tensor, target: torch.Tensor, ignore_index: int = -10
     if target.is_floating_point():
         raise TypeError(f"target must hold integer class ids, got dtype {target.dtype}")
     check_tensor(target, "target", dtype="int", layout="(...) of class ids", where="accuracy")
-    check_tensor(logits, "logits", dtype="float", ndim=range(1, 10), layout="(..., C)", where="accuracy")
+    check_tensor(logits, "logits", ndim=range(1, 10), layout="(..., C)", where="accuracy")
     ignore_index = check_int(ignore_index, "ignore_index", where="accuracy")
     if logits.device != target.device:
         raise ValueError(f"accuracy: logits are on {logits.device} but target is on {target.device}")
