@@ -18,6 +18,7 @@ stays light.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import importlib.util
 import math
 import numbers
@@ -70,6 +71,15 @@ def load_msft(start: str | None = "2010-01-01", end: str | None = None):
 
     import pandas as pd
 
+    for name, when in (("start", start), ("end", end)):
+        if when is None:
+            continue
+        if isinstance(when, bool) or not isinstance(when, (str, _dt.date)):
+            raise TypeError(f"load_msft: {name} must be a date 'YYYY-MM-DD' or None, got {type(when).__name__} ({when!r})")
+        try:
+            pd.Timestamp(when)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"load_msft: {name} must be a date 'YYYY-MM-DD' or None, got {when!r}") from exc
     path = _package_file("pmdarima", "datasets", "data", "msft.tar.gz")
     with tarfile.open(path) as tar:
         member = tar.extractfile("msft.csv")

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-import pytest
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 import torch
 from torch import nn
 
@@ -28,7 +31,9 @@ from seqlab import seq2seq as S2S
 from seqlab import tasks as TK
 from seqlab import timeseries as TS
 from seqlab import train as TR
+from seqlab import reading as RD
 from seqlab import validation as V
+from seqlab import viz as VZ
 
 G = torch.Generator
 
@@ -190,6 +195,11 @@ BAD = [
     ("invalid_jamo_positions-int", lambda: K.invalid_jamo_positions(3), TypeError, "text must be a str"),
     ("is_hangul_syllable-two", lambda: K.is_hangul_syllable("가나"), TypeError, "single character"),
     # ---------------------------------------------------------------- timeseries
+    ("load_msft-start-int", lambda: TS.load_msft(start=2010), TypeError, "start must be a date"),
+    ("load_msft-end-bad", lambda: TS.load_msft(end="yesterday-ish"), ValueError, "end must be a date"),
+    ("LinearAR-predict-unfitted", lambda: TS.LinearAR().predict(WINDOWS), RuntimeError, "not fitted"),
+    ("LinearAR-predict-shape", lambda: TS.LinearAR().fit(WINDOWS, np.zeros(4)).predict(np.zeros((2, 4, 2))),
+     ValueError, "as in fit"),
     ("split_points-short", lambda: TS.split_points(2), ValueError, "length"),
     ("split_points-frac", lambda: TS.split_points(100, train=1.2), ValueError, "fraction"),
     ("make_windows-str", lambda: TS.make_windows("123", 2), TypeError, "series"),
@@ -362,6 +372,26 @@ BAD = [
     ("exact_match-device", lambda: S2S.exact_match(TGT, TGT.to("meta")), ValueError, "target is on meta"),
     ("accuracy-device", lambda: TR.accuracy(torch.zeros(2, 3), torch.zeros(2, dtype=torch.long, device="meta")),
      ValueError, "target is on meta"),
+    # ---------------------------------------------------------------- reading (the chapter 7-8 runs)
+    ("Config-lr0", lambda: RD.Config(lr=0), ValueError, "Config.lr must be a finite number > 0"),
+    ("Config-lr-neg", lambda: RD.Config(lr=-1e-3), ValueError, "Config.lr"),
+    ("Config-clip", lambda: RD.Config(clip=0.0), ValueError, "Config.clip"),
+    ("Config-seed", lambda: RD.Config(seed=1.5), TypeError, "Config.seed must be an int"),
+    ("Config-attention", lambda: RD.Config(attention="cosine"), ValueError, "Config.attention"),
+    # ---------------------------------------------------------------- viz
+    ("plot_padded_batch-lengths", lambda: VZ.plot_padded_batch(torch.ones(2, 3, dtype=torch.long), "33"), TypeError,
+     "lengths must be"),
+    ("plot_padded_batch-show_ids", lambda: VZ.plot_padded_batch(torch.ones(1, 3, dtype=torch.long), [3],
+                                                                show_ids="yes"), TypeError, "show_ids"),
+    ("plot_packing-B", lambda: VZ.plot_packing(torch.ones(2, 3, dtype=torch.long), [3]), ValueError,
+     "batch_first"),
+    ("plot_attention-tokens", lambda: VZ.plot_attention(torch.zeros(2, 3), ["a", "b"], ["x", "y"]), ValueError,
+     "source tokens"),
+    ("plot_attention-str", lambda: VZ.plot_attention(torch.zeros(2, 3), "abc", ["x", "y"]), TypeError,
+     "src_tokens"),
+    ("plot_unrolled_rnn-steps", lambda: VZ.plot_unrolled_rnn(0), ValueError, "steps"),
+    ("plot_h_n_layout-dirs", lambda: VZ.plot_h_n_layout(2, 3), ValueError, "num_dirs"),
+    ("plot_h_n_layout-dirs-bool", lambda: VZ.plot_h_n_layout(2, True), ValueError, "num_dirs"),
     # ---------------------------------------------------------------- repro
     ("seed_everything-float", lambda: R.seed_everything(1.5), TypeError, "seed must be an int"),
     ("setup_notebook-threads", lambda: R.setup_notebook(threads=0), ValueError, "threads"),
