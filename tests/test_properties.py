@@ -7,7 +7,9 @@ loaded machine never fail a test).
 """
 from __future__ import annotations
 
+import atexit
 import math
+import shutil
 import tempfile
 import unicodedata
 
@@ -32,7 +34,9 @@ from seqlab import timeseries as TS
 pytestmark = pytest.mark.slow
 
 # hypothesis keeps a cache folder; put it outside the working tree (the tests never write there)
-set_hypothesis_home_dir(tempfile.mkdtemp(prefix="seqlab-hypothesis-"))
+_HOME = tempfile.mkdtemp(prefix="seqlab-hypothesis-")
+set_hypothesis_home_dir(_HOME)
+atexit.register(shutil.rmtree, _HOME, ignore_errors=True)
 
 FAST = settings(max_examples=40, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
