@@ -16,6 +16,7 @@ Modules
 - :mod:`seqlab.reading` the number-reading experiments and their checkpoints (chapters 7-8)
 - :mod:`seqlab.repro`  seeds, threads, device and a reproducible progress bar
 - :mod:`seqlab.colab`  the set-up that every student notebook runs
+- :mod:`seqlab.validation` the one place where every helper checks its arguments (named errors)
 
 Tools for instructors and maintainers live apart, in :mod:`seqlab.tools` (``seqlab-assign``,
 ``seqlab-bench``, ``seqlab-grade``); the library never imports them.

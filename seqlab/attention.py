@@ -24,6 +24,7 @@ from torch import nn
 
 from .data import PAD_ID
 from .seq2seq import GRUDecoder
+from .validation import check_choice, check_int, check_module, check_tensor
 
 __all__ = [
     "DotScore",
@@ -46,6 +47,15 @@ def _check_qk(query: torch.Tensor, keys: torch.Tensor, name: str) -> None:
         raise ValueError(f"{name}: keys must be (B, S, d_k), got {getattr(keys, 'shape', type(keys))}")
     if query.shape[0] != keys.shape[0]:
         raise ValueError(f"{name}: query has B={query.shape[0]} but keys have B={keys.shape[0]}")
+    check_tensor(query, "query", dtype="float", layout="(B, T, d_q)", where=name)
+    check_tensor(keys, "keys", dtype="float", layout="(B, S, d_k)", where=name)
+    if query.device != keys.device:
+        raise ValueError(f"{name}: query is on {query.device} but keys are on {keys.device}")
+
+
+def _check_size(name: str, what: str, got: int, want: int, shape) -> None:
+    if got != want:
+        raise ValueError(f"{name}: {what} must have size {want} on its last axis (as built), got shape {tuple(shape)}")
 
 
 class DotScore(nn.Module):
@@ -75,10 +85,14 @@ class GeneralScore(nn.Module):
 
     def __init__(self, d_q: int, d_k: int):
         super().__init__()
+        d_q = check_int(d_q, "d_q", minimum=1, where="GeneralScore")
+        d_k = check_int(d_k, "d_k", minimum=1, where="GeneralScore")
         self.W_a = nn.Linear(d_k, d_q, bias=False)  # weight (d_q, d_k): h -> W_a h
 
     def forward(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
         _check_qk(query, keys, "GeneralScore")
+        _check_size("GeneralScore", "query (B, T, d_q)", query.shape[-1], self.W_a.out_features, query.shape)
+        _check_size("GeneralScore", "keys (B, S, d_k)", keys.shape[-1], self.W_a.in_features, keys.shape)
         projected = self.W_a(keys)  # (B, S, d_q)
         return query @ projected.transpose(1, 2)  # (B, T, d_q) @ (B, d_q, S) -> (B, T, S)
 
@@ -94,7 +108,9 @@ class ConcatScore(nn.Module):
 
     def __init__(self, d_q: int, d_k: int, d_a: int | None = None):
         super().__init__()
-        d_a = d_a or d_q
+        d_q = check_int(d_q, "d_q", minimum=1, where="ConcatScore")
+        d_k = check_int(d_k, "d_k", minimum=1, where="ConcatScore")
+        d_a = d_q if d_a is None else check_int(d_a, "d_a", minimum=1, where="ConcatScore")
         self.W_q = nn.Linear(d_q, d_a, bias=False)  # query half of W_a
         self.W_k = nn.Linear(d_k, d_a, bias=True)  # key half of W_a (+ bias)
         self.v_a = nn.Parameter(torch.empty(d_a))  # (d_a,)
@@ -103,6 +119,8 @@ class ConcatScore(nn.Module):
 
     def forward(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
         _check_qk(query, keys, "ConcatScore")
+        _check_size("ConcatScore", "query (B, T, d_q)", query.shape[-1], self.W_q.in_features, query.shape)
+        _check_size("ConcatScore", "keys (B, S, d_k)", keys.shape[-1], self.W_k.in_features, keys.shape)
         q = self.W_q(query).unsqueeze(2)  # (B, T, 1, d_a)
         k = self.W_k(keys).unsqueeze(1)  # (B, 1, S, d_a)
         return torch.tanh(q + k) @ self.v_a  # (B, T, S, d_a) @ (d_a,) -> (B, T, S)
@@ -114,11 +132,14 @@ class LocationScore(nn.Module):
 
     def __init__(self, d_q: int, max_len: int):
         super().__init__()
+        d_q = check_int(d_q, "d_q", minimum=1, where="LocationScore")
+        max_len = check_int(max_len, "max_len", minimum=1, where="LocationScore")
         self.max_len = max_len
         self.W_a = nn.Linear(d_q, max_len)  # weight (max_len, d_q)
 
     def forward(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
         _check_qk(query, keys, "LocationScore")
+        _check_size("LocationScore", "query (B, T, d_q)", query.shape[-1], self.W_a.in_features, query.shape)
         S = keys.shape[1]
         if S > self.max_len:
             raise ValueError(f"LocationScore: source length S={S} exceeds max_len={self.max_len}")
@@ -131,6 +152,10 @@ SCORES = ("dot", "scaled_dot", "general", "concat", "location")
 
 def make_score(name: str, d_h: int, *, max_len: int | None = None) -> nn.Module:
     """Build a score module by name (queries and keys both of size ``d_h``). (8장)"""
+    if not isinstance(name, str):
+        raise TypeError(f"make_score: name must be one of {SCORES}, got {type(name).__name__} ({name!r})")
+    if name in SCORES:
+        d_h = check_int(d_h, "d_h", minimum=1, where="make_score")
     if name == "dot":
         return DotScore()
     if name == "scaled_dot":
@@ -162,11 +187,20 @@ def masked_softmax(scores: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     B, S = scores.shape[0], scores.shape[-1]
     if mask.shape != (B, S):
         raise ValueError(f"mask must have shape (B, S) = ({B}, {S}), got {tuple(mask.shape)}")
+    check_tensor(scores, "scores", dtype="float", layout="(B, S) or (B, T, S)", where="masked_softmax")
+    if mask.device != scores.device:
+        raise ValueError(f"masked_softmax: mask is on {mask.device} but scores are on {scores.device}")
     empty = ~mask.any(dim=1)  # (B,)
     if empty.any():
         raise ValueError(f"masked_softmax: row {int(empty.nonzero()[0])} is fully padded (no True in "
                          "its mask); a softmax over zero positions is undefined")
     m = mask if scores.dim() == 2 else mask.unsqueeze(1)  # (B, S) or (B, 1, S)
+    bad = (torch.isnan(scores) | (scores == float("inf"))) & m  # NaN or +inf at a real position
+    if bool(bad.any()):
+        raise ValueError(f"masked_softmax: scores hold NaN or +inf at a real (mask True) position "
+                         f"{tuple(bad.nonzero()[0].tolist())}; only padded positions may hold anything")
+    if bool(((scores == float("-inf")) | ~m).all(dim=-1).any()):
+        raise ValueError("masked_softmax: a row is -inf at every real position, so it has no distribution")
     filled = scores.masked_fill(~m, float("-inf"))  # same shape as scores
     return torch.softmax(filled, dim=-1)  # rows sum to 1, padded positions exactly 0
 
@@ -176,6 +210,8 @@ def attend(score: nn.Module, query: torch.Tensor, keys: torch.Tensor, mask: torc
 
     The values are the keys themselves (the encoder outputs). (8장)
     """
+    check_module(score, "score", where="attend")
+    check_tensor(keys, "keys", dtype="float", ndim=3, layout="(B, S, d_k)", where="attend")
     scores = score(query, keys)  # (B, T, S)
     weights = masked_softmax(scores, mask)  # (B, T, S)
     context = weights @ keys  # (B, T, S) @ (B, S, d_k) -> (B, T, d_k)
@@ -195,10 +231,17 @@ class AttentionDecoder(GRUDecoder):
     def __init__(self, vocab_size: int, *, score: str | nn.Module = "general", d_w: int = 32,
                  d_h: int = 64, pad_id: int = PAD_ID, max_src_len: int | None = None):
         super().__init__(vocab_size, d_w=d_w, d_h=d_h, pad_id=pad_id)
+        if not isinstance(score, (str, nn.Module)):
+            raise TypeError(f"AttentionDecoder: score must be a name in {SCORES} or a score module, "
+                            f"got {type(score).__name__}")
         self.score = make_score(score, d_h, max_len=max_src_len) if isinstance(score, str) else score
         self.combine = nn.Linear(2 * d_h, d_h)  # W_c
 
     def readout(self, outputs: torch.Tensor, state: dict) -> torch.Tensor:
+        memory = state["memory"]
+        if memory.shape[-1] != self.d_h:
+            raise ValueError(f"AttentionDecoder: memory (B, S, d_h) must have d_h = {self.d_h} (the decoder's size) "
+                             f"to be mixed with the decoder state, got shape {tuple(memory.shape)}")
         context, weights = attend(self.score, outputs, state["memory"], state["src_mask"])  # (B, T, d_h), (B, T, S)
         state["attention"] = weights  # (B, T, S)
         combined = torch.tanh(self.combine(torch.cat([context, outputs], dim=-1)))  # (B, T, d_h)

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 
 import torch
 
+from .validation import (IdOutOfRangeError, UnknownTokenError, check_bool, check_ids, check_int, check_lengths,
+                         check_sequences, check_tensor, check_tokens)
+
 __all__ = [
     "TOY_BATCH",
     "TOY_VOCAB_SIZE",
@@ -85,6 +88,7 @@ class Vocab:
     stoi: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
+        self.itos = check_tokens(self.itos, "itos", where="Vocab")
         if len(set(self.itos)) != len(self.itos):
             raise ValueError("Vocab: itos holds the same token twice; every token needs one id")
         if not self.itos or self.itos[0] != PAD_TOKEN:
@@ -117,6 +121,7 @@ class Vocab:
         """Map tokens to ids; unknown tokens become ``<unk>`` (an error if there is none)."""
         if isinstance(tokens, str):
             raise TypeError("Vocab.encode expects a list of tokens, not one string; split it first")
+        tokens = check_tokens(tokens, "tokens", where="Vocab.encode")
         ids = []
         for tok in tokens:
             if tok in self.stoi:
@@ -124,7 +129,8 @@ class Vocab:
             elif self.unk_id is not None:
                 ids.append(self.unk_id)
             else:
-                raise KeyError(f"Vocab.encode: token {tok!r} is not in the vocabulary and there is no {UNK_TOKEN}")
+                raise UnknownTokenError(f"Vocab.encode: token {tok!r} is not in the vocabulary and there is "
+                                        f"no {UNK_TOKEN}")
         return ids
 
     def decode(self, ids: Iterable[int], *, skip_pad: bool = True, skip_special: bool = False) -> list[str]:
@@ -132,14 +138,19 @@ class Vocab:
 
         ``skip_special=True`` also drops ``<sos>``/``<eos>``/``<unk>`` (for printing generated text).
         """
+        if isinstance(ids, Iterable) and not isinstance(ids, (str, bytes, torch.Tensor)):
+            ids = list(ids)
+            for i in ids:  # the message every release gave for one wrong item
+                if isinstance(i, (bool, float, str)) or (isinstance(i, torch.Tensor) and (
+                        i.numel() != 1 or i.is_floating_point() or i.dtype == torch.bool)):
+                    raise TypeError(f"Vocab.decode: ids must be ints, got {type(i).__name__} ({i!r})")
+        ids = check_ids(ids, "ids", allow_empty=True, where="Vocab.decode")
+        check_bool(skip_pad, "skip_pad", where="Vocab.decode")
+        check_bool(skip_special, "skip_special", where="Vocab.decode")
         out = []
         for i in ids:
-            if isinstance(i, bool) or not hasattr(i, "__index__") and not (
-                    isinstance(i, torch.Tensor) and i.numel() == 1 and not i.is_floating_point()):
-                raise TypeError(f"Vocab.decode: ids must be ints, got {type(i).__name__} ({i!r})")
-            i = int(i)
             if not 0 <= i < len(self.itos):
-                raise IndexError(f"Vocab.decode: id {i} is outside 0..{len(self.itos) - 1}")
+                raise IdOutOfRangeError(f"Vocab.decode: id {i} is outside 0..{len(self.itos) - 1}")
             if (skip_pad or skip_special) and i == self.pad_id:
                 continue
             if skip_special and self.itos[i] in SPECIAL_TOKENS:
@@ -161,6 +172,12 @@ def build_vocab(sentences: Iterable[Sequence[str]], *, min_freq: int = 1, unk: b
                          f"their reserved ids {SOS_ID}/{EOS_ID}")
     if isinstance(min_freq, bool) or not isinstance(min_freq, int) or min_freq < 1:
         raise ValueError(f"build_vocab: min_freq must be an int >= 1, got {min_freq!r}")
+    check_bool(unk, "unk", where="build_vocab")
+    check_bool(sos_eos, "sos_eos", where="build_vocab")
+    if isinstance(sentences, (str, bytes)) or isinstance(sentences, torch.Tensor):
+        raise TypeError("build_vocab expects tokenised sentences (a list of lists of tokens), got "
+                        f"{'a str' if isinstance(sentences, str) else type(sentences).__name__}; "
+                        "use [s.split() for s in texts] first")
     counts: dict[str, int] = {}
     n = 0
     for sent in sentences:
@@ -168,6 +185,7 @@ def build_vocab(sentences: Iterable[Sequence[str]], *, min_freq: int = 1, unk: b
             raise TypeError("build_vocab expects tokenised sentences (lists of tokens), got a str; "
                             "use s.split() first")
         n += 1
+        sent = check_tokens(sent, f"sentence {n - 1}", where="build_vocab")
         for tok in sent:
             counts[tok] = counts.get(tok, 0) + 1  # dicts keep first-appearance order
     if n == 0:
@@ -181,25 +199,7 @@ def _as_int_lists(seqs: Iterable[Sequence[int]]) -> list[list[int]]:
     if isinstance(seqs, torch.Tensor):
         raise TypeError("pad_sequences expects a list of sequences of ints (ragged), not a tensor; "
                         "a tensor is already padded")
-    out = []
-    for k, s in enumerate(seqs):
-        if isinstance(s, torch.Tensor):
-            if s.dim() != 1 or s.is_floating_point() or s.dtype == torch.bool:
-                raise TypeError(f"sequence {k}: expected a 1-D integer tensor, got dtype={s.dtype}, "
-                                f"shape={tuple(s.shape)}")
-            s = s.tolist()
-        elif isinstance(s, (str, bytes)):
-            raise TypeError(f"sequence {k}: expected a sequence of int ids, got a string; encode it first")
-        row = []
-        for t in s:
-            if isinstance(t, bool) or not isinstance(t, int):
-                if hasattr(t, "__index__") and not isinstance(t, bool):
-                    t = t.__index__()
-                else:
-                    raise TypeError(f"sequence {k}: token ids must be int, got {type(t).__name__} ({t!r})")
-            row.append(t)
-        out.append(row)
-    return out
+    return check_sequences(seqs, "seqs", where="pad_sequences")
 
 
 def pad_sequences(
@@ -219,11 +219,12 @@ def pad_sequences(
     (the model could no longer tell padding from data), an id is outside ``[0, vocab_size)``,
     or a sequence is longer than ``max_len``.
     """
-    _check_int_arg(pad_id, "pad_id")
+    pad_id = _check_int_arg(pad_id, "pad_id")
+    check_bool(batch_first, "batch_first", where="pad_sequences")
     if max_len is not None:
-        _check_int_arg(max_len, "max_len")
+        max_len = check_int(max_len, "max_len", minimum=1, where="pad_sequences")
     if vocab_size is not None:
-        _check_int_arg(vocab_size, "vocab_size")
+        vocab_size = check_int(vocab_size, "vocab_size", minimum=1, where="pad_sequences")
     rows = _as_int_lists(seqs)
     if not rows:
         raise ValueError("pad_sequences: empty batch (no sequences); expected at least one sequence")
@@ -257,23 +258,16 @@ def pad_sequences(
     return batch, lens
 
 
-def _check_int_arg(value, name: str) -> None:
+def _check_int_arg(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} ({value!r})")
+        check_int(value, name)  # a NumPy integer or a one-element integer tensor is fine
+        return int(value)
+    return value
 
 
 def _check_lengths(lengths: torch.Tensor | Sequence[int], name: str = "lengths") -> torch.Tensor:
-    if not isinstance(lengths, torch.Tensor):
-        lengths = torch.as_tensor(list(lengths))
-    if lengths.dim() != 1:
-        raise ValueError(f"{name} must be 1-D with shape (B,), got shape {tuple(lengths.shape)}")
-    if lengths.numel() == 0:
-        raise ValueError(f"{name} is empty; expected one length per sequence, shape (B,) with B >= 1")
-    if lengths.is_floating_point() or lengths.dtype == torch.bool:
-        raise TypeError(f"{name} must hold integers (torch.long), got dtype {lengths.dtype}")
-    if (lengths <= 0).any():
-        raise ValueError(f"{name} must be positive, got {lengths.tolist()}")
-    return lengths.long()
+    """Kept for older callers; see :func:`seqlab.validation.check_lengths`."""
+    return check_lengths(lengths, name)
 
 
 def sort_by_length(
@@ -284,7 +278,8 @@ def sort_by_length(
     ``batch[sorted_idx]`` is the batch in sorted order and ``sorted_batch[inverse_idx]``
     restores the original order. The sort is stable, so equal lengths keep their order.
     """
-    lengths = _check_lengths(lengths)
+    lengths = check_lengths(lengths)
+    check_bool(descending, "descending", where="sort_by_length")
     sorted_lengths, sorted_idx = torch.sort(lengths, descending=descending, stable=True)  # (B,), (B,)
     inverse_idx = torch.empty_like(sorted_idx)  # (B,)
     inverse_idx[sorted_idx] = torch.arange(sorted_idx.numel())
@@ -294,10 +289,11 @@ def sort_by_length(
 def lengths_to_mask(lengths: torch.Tensor | Sequence[int], max_len: int | None = None,
                     *, batch_first: bool = True) -> torch.Tensor:
     """Boolean mask that is True on real tokens: ``(B, L)`` (or ``(L, B)`` if not batch_first)."""
-    lengths = _check_lengths(lengths)
+    lengths = check_lengths(lengths)
+    check_bool(batch_first, "batch_first", where="lengths_to_mask")
     longest = int(lengths.max())
     if max_len is not None:
-        _check_int_arg(max_len, "max_len")
+        max_len = _check_int_arg(max_len, "max_len")
     if max_len is None:
         max_len = longest
     elif max_len < longest:
@@ -317,11 +313,13 @@ def check_padded_batch(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int
     if not isinstance(batch, torch.Tensor):
         raise TypeError(f"batch must be a torch.Tensor, got {type(batch).__name__}")
     _check_int_arg(pad_id, "pad_id")
+    check_bool(batch_first, "batch_first", where="check_padded_batch")
     if batch.dtype != torch.long:
         raise TypeError(f"batch must be a LongTensor of token ids (torch.long), got {batch.dtype}")
     if batch.dim() != 2:
         raise ValueError(f"batch must be 2-D, (B, L) if batch_first else (L, B); got shape {tuple(batch.shape)}")
-    lengths = _check_lengths(lengths)
+    lengths = check_lengths(lengths)
+    check_tensor(batch, "batch", layout="(B, L) if batch_first else (L, B)", where="check_padded_batch")
     b = batch if batch_first else batch.t()  # (B, L)
     if b.shape[0] != lengths.numel():
         layout = "(B, L)" if batch_first else "(L, B)"
@@ -346,6 +344,6 @@ def packed_batch_sizes(lengths: torch.Tensor | Sequence[int]) -> torch.Tensor:
 
     Entry ``t`` counts the sequences that still have a token at time step ``t``.
     """
-    lengths = _check_lengths(lengths)
+    lengths = check_lengths(lengths)
     steps = torch.arange(int(lengths.max()))  # (L,)
     return (lengths.unsqueeze(0) > steps.unsqueeze(1)).sum(dim=1)  # (L,)

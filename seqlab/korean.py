@@ -42,9 +42,11 @@ character alone, and report jamo that cannot form a syllable (a language model c
 """
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 
 from ._korean_law_text import TEXT as _LAW_TEXT
+from .validation import check_bool, check_str
 
 __all__ = ["load_law_text", "split_by_position", "to_jamo", "from_jamo", "invalid_jamo_positions",
            "is_hangul_syllable", "LAW_TEXT_SOURCE"]
@@ -72,7 +74,7 @@ def split_by_position(seq: Sequence, val_fraction: float = 0.1) -> tuple:
     """
     if isinstance(seq, (bytes, bytearray)) or not isinstance(seq, Sequence):
         raise TypeError(f"seq must be a str or a sequence of ids, got {type(seq).__name__}")
-    if isinstance(val_fraction, bool) or not isinstance(val_fraction, (int, float)) or not 0 < val_fraction < 1:
+    if isinstance(val_fraction, bool) or not isinstance(val_fraction, numbers.Real) or not 0 < val_fraction < 1:
         raise ValueError(f"val_fraction must be a number strictly between 0 and 1, got {val_fraction!r}")
     cut = round(len(seq) * (1 - val_fraction))
     if cut < 1 or cut >= len(seq):
@@ -88,9 +90,7 @@ def is_hangul_syllable(ch: str) -> bool:
 
 
 def _check_text(text, name: str = "text") -> str:
-    if not isinstance(text, str):
-        raise TypeError(f"{name} must be a str, got {type(text).__name__}")
-    return text
+    return check_str(text, name)
 
 
 def to_jamo(text: str) -> str:
@@ -163,6 +163,7 @@ def from_jamo(text: str, *, strict: bool = True) -> str:
     with ``strict=False`` it is kept as it is (as ``unicodedata.normalize("NFC", ...)`` would do),
     and :func:`invalid_jamo_positions` tells where such jamo are.
     """
+    check_bool(strict, "strict", where="from_jamo")
     composed, bad = _compose(_check_text(text))
     if strict and bad:
         k = bad[0]

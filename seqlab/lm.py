@@ -20,14 +20,18 @@ size, ``d_h`` hidden size. Nothing in this module knows about Korean; the text l
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 from torch import nn
 
 from .models import make_rnn
 from .repro import progress
+from .validation import check_bool, check_generator, check_ids, check_int, check_module, check_number, \
+    check_positive, check_str, check_tensor
 
 __all__ = ["RecurrentLM", "generate", "next_token_probs", "bits_per_char", "perplexity",
            "bptt_batches", "detach_state", "train_lm", "evaluate_lm", "LMHistory"]
@@ -36,11 +40,7 @@ KINDS = ("rnn", "lstm", "gru")
 
 
 def _check_int(value, name: str, *, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int >= {minimum}, got {type(value).__name__} ({value!r})")
-    if value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
-    return value
+    return check_int(value, name, minimum=minimum)
 
 
 class RecurrentLM(nn.Module):
@@ -68,8 +68,10 @@ class RecurrentLM(nn.Module):
             _check_int(pad_id, "pad_id", minimum=0)
             if pad_id >= vocab_size:
                 raise ValueError(f"pad_id={pad_id} must lie in [0, vocab_size={vocab_size}) or be None")
-        if not 0.0 <= float(dropout) < 1.0:
-            raise ValueError(f"dropout must lie in [0, 1), got {dropout}")
+        check_number(dropout, "dropout", minimum=0, maximum=1, max_open=True, where="RecurrentLM")
+        if dropout and num_layers == 1:
+            raise ValueError(f"RecurrentLM: dropout={dropout} would do nothing with num_layers=1 (it acts between "
+                             "stacked layers only); use num_layers >= 2 or dropout=0")
         self.vocab_size, self.kind, self.num_layers, self.d_h = vocab_size, kind, num_layers, d_h
         self.pad_id = pad_id
         self.embedding = nn.Embedding(vocab_size, d_w, padding_idx=pad_id)
@@ -90,9 +92,15 @@ class RecurrentLM(nn.Module):
                                 f"got {type(state).__name__}")
             parts = (state,)
         for p in parts:
+            if not isinstance(p, torch.Tensor):
+                raise TypeError(f"state must hold tensors of shape (num_layers, B, d_h) = {want}, got {type(p).__name__}")
             if tuple(p.shape) != want:
                 raise ValueError(f"state must have shape (num_layers, B, d_h) = {want}, got {tuple(p.shape)}; "
                                  "the state is time-first even though the input is batch_first")
+            if not p.is_floating_point():
+                raise TypeError(f"state must be a float tensor, got dtype {p.dtype}")
+            if p.device != self.head.weight.device:
+                raise ValueError(f"state is on {p.device} but the model is on {self.head.weight.device}")
 
     def forward(self, idx: torch.Tensor, state=None):
         """``idx``: LongTensor ``(B, T)`` of token ids (``batch_first``).
@@ -107,6 +115,9 @@ class RecurrentLM(nn.Module):
             raise TypeError(f"idx must hold token ids as torch.long, got {idx.dtype}")
         if idx.dim() != 2 or idx.shape[0] == 0 or idx.shape[1] == 0:
             raise ValueError(f"idx must have shape (B, T) with B, T >= 1 (batch_first), got {tuple(idx.shape)}")
+        if idx.device != self.head.weight.device:
+            raise ValueError(f"idx is on {idx.device} but the model is on {self.head.weight.device}; "
+                             "move it with .to(device)")
         lo, hi = int(idx.min()), int(idx.max())
         if lo < 0 or hi >= self.vocab_size:
             bad = lo if lo < 0 else hi
@@ -130,16 +141,32 @@ def next_token_probs(logits: torch.Tensor, temperature: float = 1.0, top_k: int 
         raise TypeError("logits must be a floating-point tensor of shape (..., V)")
     if logits.dim() == 0 or logits.shape[-1] == 0:
         raise ValueError(f"logits must have a vocabulary axis (..., V) with V >= 1, got {tuple(logits.shape)}")
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not (
+    if isinstance(temperature, (bool, np.bool_)) or not isinstance(temperature, numbers.Real) or not (
             math.isfinite(temperature) and temperature > 0):
         raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}; "
                          "use greedy=True (argmax) instead of temperature 0")
-    scaled = logits / temperature  # (..., V)
+    temperature = float(temperature)
+    if logits.numel() and bool(torch.isnan(logits).any() | (logits == math.inf).any()):
+        raise ValueError("logits must not hold NaN or +inf (a -inf logit is fine: that token gets probability 0)")
+    if logits.numel() and bool((logits == -math.inf).all(dim=-1).any()):
+        raise ValueError("logits: a row is -inf everywhere, so no token has any probability")
     if top_k is not None:
         V = logits.shape[-1]
-        _check_int(top_k, "top_k")
+        top_k = check_int(top_k, "top_k", minimum=1)
         if top_k > V:
             raise ValueError(f"top_k={top_k} is larger than the vocabulary size V={V}")
+    probs = _softmax_at(logits / temperature, top_k)  # (..., V)
+    if logits.numel() and bool(torch.isnan(probs).any()):
+        # logits / temperature overflowed (a tiny temperature): shift by the largest logit first, so
+        # the best token scales to 0 and the others to -inf at worst -- the limit, greedy, exactly
+        shifted = logits - logits.amax(dim=-1, keepdim=True)  # (..., V), max 0
+        scaled = torch.where(shifted == 0, torch.zeros_like(shifted), shifted / temperature)  # 0/0 never occurs
+        probs = _softmax_at(scaled, top_k)  # (..., V)
+    return probs
+
+
+def _softmax_at(scaled: torch.Tensor, top_k: int | None) -> torch.Tensor:
+    if top_k is not None:
         kth = torch.topk(scaled, top_k, dim=-1).indices  # (..., k)
         keep = torch.zeros_like(scaled, dtype=torch.bool).scatter_(-1, kth, True)  # (..., V)
         scaled = scaled.masked_fill(~keep, float("-inf"))
@@ -154,11 +181,10 @@ def _as_id_list(prefix, name: str = "prefix") -> list[int]:
         prefix = prefix.tolist()
     if isinstance(prefix, (str, bytes)) or not isinstance(prefix, Sequence):
         raise TypeError(f"{name} must be a list of int ids (encode the text first), got {type(prefix).__name__}")
-    ids = []
     for t in prefix:
-        if isinstance(t, bool) or not isinstance(t, int):
+        if isinstance(t, (bool, float, str)):
             raise TypeError(f"{name} must hold int ids, got {type(t).__name__} ({t!r})")
-        ids.append(t)
+    ids = check_ids(prefix, name, allow_empty=True)
     if not ids:
         raise ValueError(f"{name} is empty; give at least one token (e.g. <sos>) to start from")
     return ids
@@ -178,17 +204,35 @@ def generate(model: nn.Module, prefix, max_new_tokens: int, *, temperature: floa
     Returns the new ids only (not the prefix). ``model`` must follow ``forward(idx, state) ->
     (logits, state)``; it runs in eval mode and its training flag is restored afterwards.
     """
+    check_module(model, "model", where="generate")
     ids = _as_id_list(prefix)
     _check_int(max_new_tokens, "max_new_tokens", minimum=0)
+    check_bool(greedy, "greedy", where="generate")
     if not greedy:
         next_token_probs(torch.zeros(1), temperature)  # validate temperature up front
+        if top_k is not None:
+            check_int(top_k, "top_k", minimum=1, where="generate")
     if generator is not None and not isinstance(generator, torch.Generator):
         raise TypeError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
-    device = next(model.parameters()).device
+    if eos_id is not None:
+        eos_id = check_int(eos_id, "eos_id", minimum=0, where="generate")
+    vocab_size = getattr(model, "vocab_size", None)
+    if isinstance(vocab_size, int):
+        check_ids(ids, "prefix", vocab_size=vocab_size, where="generate")
+        if eos_id is not None and eos_id >= vocab_size:
+            raise ValueError(f"generate: eos_id must be an id in [0, vocab_size={vocab_size}), got {eos_id}; "
+                             "generation could never stop at it")
+    device = _model_device(model, "generate")
     was_training = model.training
     model.eval()
     try:
         logits, state = model(torch.tensor([ids], device=device))  # (1, T, V): read the prefix
+        if not (isinstance(logits, torch.Tensor) and logits.dim() == 3 and logits.shape[:2] == (1, len(ids))):
+            raise TypeError("generate: model(idx) must return (logits (1, T, V), state) for idx (1, T); got "
+                            f"{getattr(logits, 'shape', type(logits).__name__)}")
+        if eos_id is not None and eos_id >= logits.shape[-1]:
+            raise ValueError(f"generate: eos_id must be an id in [0, V={logits.shape[-1]}), got {eos_id}; "
+                             "generation could never stop at it")
         new: list[int] = []
         for _ in range(max_new_tokens):
             last = logits[0, -1]  # (V,): distribution of the next token
@@ -207,11 +251,12 @@ def generate(model: nn.Module, prefix, max_new_tokens: int, *, temperature: floa
 
 
 def _loss_value(loss) -> float:
-    if isinstance(loss, torch.Tensor):
-        if loss.numel() != 1:
+    if isinstance(loss, (torch.Tensor, np.ndarray)):
+        size = loss.size if isinstance(loss, np.ndarray) else loss.numel()
+        if size != 1:
             raise ValueError(f"loss must be one number (a mean cross-entropy in nats), got shape {tuple(loss.shape)}")
         loss = loss.item()
-    if isinstance(loss, bool) or not isinstance(loss, (int, float)) or not math.isfinite(loss) or loss < 0:
+    if isinstance(loss, (bool, np.bool_)) or not isinstance(loss, numbers.Real) or not math.isfinite(loss) or loss < 0:
         raise ValueError(f"loss must be a finite cross-entropy >= 0 in nats, got {loss!r}")
     return float(loss)
 
@@ -223,7 +268,11 @@ def bits_per_char(loss) -> float:
 
 def perplexity(loss) -> float:
     """Perplexity ``exp(loss)`` of a mean cross-entropy in nats: the effective number of choices. (5장)"""
-    return math.exp(_loss_value(loss))
+    value = _loss_value(loss)
+    try:
+        return math.exp(value)
+    except OverflowError:  # a loss above ~709.78 nats: beyond the largest float, as np.exp says
+        return math.inf
 
 
 def bptt_batches(ids, batch_size: int, seq_len: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
@@ -262,10 +311,22 @@ def detach_state(state):
     if state is None:
         return None
     if isinstance(state, tuple):
+        for s in state:
+            if not isinstance(s, torch.Tensor):
+                raise TypeError(f"state must be a tensor, a tuple of tensors or None, got a tuple holding "
+                                f"{type(s).__name__}")
         return tuple(s.detach() for s in state)
     if isinstance(state, torch.Tensor):
         return state.detach()
     raise TypeError(f"state must be a tensor, a tuple of tensors or None, got {type(state).__name__}")
+
+
+def _model_device(model: nn.Module, where: str) -> torch.device:
+    params = list(model.parameters())
+    if not params:
+        raise TypeError(f"{where}: model has no parameters; expected a language model "
+                        "forward(idx, state) -> (logits, state) such as RecurrentLM")
+    return params[0].device
 
 
 @dataclass
@@ -285,11 +346,19 @@ def train_lm(model: RecurrentLM, ids, *, steps: int, batch_size: int = 32, seq_l
     Gradients are clipped to total norm ``clip`` (``None``: no clipping); the norm before
     clipping is recorded. Returns an :class:`LMHistory`; the model is left in eval mode.
     """
+    check_module(model, "model", where="train_lm")
     _check_int(steps, "steps")
-    if clip is not None and not (isinstance(clip, (int, float)) and clip > 0):
+    if clip is not None and not (isinstance(clip, (int, float)) and not isinstance(clip, bool) and clip > 0):
+        if isinstance(clip, bool):
+            raise TypeError("clip must be a positive number (the largest gradient norm) or None, got bool "
+                            f"({clip!r})")
         raise ValueError(f"clip must be a positive number or None, got {clip!r}")
+    if clip is not None:
+        check_positive(clip, "clip", where="train_lm")
+    check_positive(lr, "lr", where="train_lm")
+    check_str(desc, "desc", where="train_lm")
+    device = _model_device(model, "train_lm")
     batches = bptt_batches(ids, batch_size, seq_len)
-    device = next(model.parameters()).device
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     history = LMHistory()
     state = None
@@ -318,8 +387,9 @@ def evaluate_lm(model: RecurrentLM, ids, *, batch_size: int = 16, seq_len: int =
     Every predicted token counts once (the last batch may be shorter). Convert with
     :func:`bits_per_char` or :func:`perplexity`.
     """
+    check_module(model, "model", where="evaluate_lm")
+    device = _model_device(model, "evaluate_lm")
     batches = bptt_batches(ids, batch_size, seq_len)
-    device = next(model.parameters()).device
     was_training = model.training
     model.eval()
     total, count, state = 0.0, 0, None

@@ -13,46 +13,25 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from .validation import check_bool, check_choice, check_int, check_lengths, check_module, check_tensor
+
 __all__ = ["ScratchRNNCell", "ScratchLSTMCell", "ScratchGRUCell", "unroll", "last_real_state",
            "SequenceClassifier", "SequenceTagger", "make_rnn"]
 
 
 def _check_int(value, name: str, *, minimum: int | None = None) -> int:
     """``value`` must be an int (not a bool, not a float) and at least ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, torch.Tensor) and value.numel() == 1 and not value.is_floating_point() \
-                and value.dtype != torch.bool:
-            value = int(value)
-        elif hasattr(value, "__index__") and not isinstance(value, bool):
-            value = value.__index__()
-        else:
-            raise TypeError(f"{name} must be an int, got {type(value).__name__} ({value!r})")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return value
+    return check_int(value, name, minimum=minimum)
 
 
 def _check_tensor(x, name: str, dim: int, layout: str) -> torch.Tensor:
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor of shape {layout}, got {type(x).__name__}")
-    if x.dim() != dim:
-        raise ValueError(f"{name} must be {dim}-D, {layout}; got shape {tuple(x.shape)}")
-    return x
+    return check_tensor(x, name, ndim=dim, layout=layout, nonempty=False)
 
 
 def _check_lengths_for(lengths, batch_size: int, max_len: int, *, batch_first: bool = True) -> torch.Tensor:
     """Lengths as a tensor, list or NumPy array of ints: shape (B,), each in 1..L. Returns a CPU LongTensor."""
-    from .data import _check_lengths
-
-    if isinstance(lengths, torch.Tensor):
-        lengths = lengths.detach().cpu()
-    lengths = _check_lengths(lengths)
-    if lengths.numel() != batch_size:
-        raise ValueError(f"lengths must have shape (B,) = ({batch_size},), got {lengths.numel()} entries; "
-                         f"is the batch (B, L) with batch_first={batch_first}?")
-    if int(lengths.max()) > max_len:
-        raise ValueError(f"lengths must lie in 1..L={max_len} (the padded length), got {lengths.tolist()}")
-    return lengths
+    return check_lengths(lengths, batch_size=batch_size, max_len=max_len, cpu=True,
+                         layout_hint=f"; is the batch (B, L) with batch_first={batch_first}?")
 
 
 class _ScratchCell(nn.Module):
@@ -81,6 +60,10 @@ class _ScratchCell(nn.Module):
             raise TypeError(f"x must be a float tensor (embedded inputs), got dtype {x.dtype}")
         if x.dim() != 2 or x.shape[1] != self.input_size:
             raise ValueError(f"x must have shape (B, {self.input_size}), got {tuple(x.shape)}")
+        if x.shape[0] == 0:
+            raise ValueError(f"x is an empty batch (shape {tuple(x.shape)}); expected (B, {self.input_size}) with B >= 1")
+        if not h.is_floating_point():
+            raise TypeError(f"h must be a float tensor of shape (B, {self.hidden_size}), got dtype {h.dtype}")
         if h.shape != (x.shape[0], self.hidden_size):
             raise ValueError(f"h must have shape (B, {self.hidden_size}) = ({x.shape[0]}, {self.hidden_size}), "
                              f"got {tuple(h.shape)}")
@@ -105,6 +88,8 @@ class ScratchLSTMCell(_ScratchCell):
                             f"got {type(state).__name__}")
         h, c = state
         self._check(x, h)
+        if not isinstance(c, torch.Tensor):
+            raise TypeError(f"c must be a torch.Tensor of shape (B, {self.hidden_size}), got {type(c).__name__}")
         if c.shape != h.shape:
             raise ValueError(f"c must have the shape of h, {tuple(h.shape)}; got {tuple(c.shape)}")
         z = x @ self.weight_ih.T + self.bias_ih + h @ self.weight_hh.T + self.bias_hh  # (B, 4*d_h)
@@ -143,6 +128,12 @@ def unroll(cell: nn.Module, x: torch.Tensor, state=None, *, batch_first: bool = 
         raise TypeError(f"cell must be a recurrent cell module (nn.RNNCell, ScratchRNNCell, ...), "
                         f"got {type(cell).__name__}")
     _check_tensor(x, "x", 3, "(B, L, d_in) if batch_first else (L, B, d_in)")
+    check_bool(batch_first, "batch_first", where="unroll")
+    check_tensor(x, "x", layout="(B, L, d_in) if batch_first else (L, B, d_in)", where="unroll")
+    d_in = getattr(cell, "input_size", None)
+    if isinstance(d_in, int) and x.shape[2] != d_in:
+        raise ValueError(f"unroll: x must have d_in = cell.input_size = {d_in} features on its last axis, "
+                         f"got shape {tuple(x.shape)}")
     xs = x if batch_first else x.transpose(0, 1)  # (B, L, d_in)
     B = xs.shape[0]
     lstm = isinstance(cell, (ScratchLSTMCell, nn.LSTMCell))
@@ -163,10 +154,9 @@ def last_real_state(outputs: torch.Tensor, lengths: torch.Tensor, *, batch_first
     ``lengths`` may be a tensor, a list or a NumPy array of ints in ``1..L``.
     """
     _check_tensor(outputs, "outputs", 3, "(B, L, d) if batch_first else (L, B, d)")
+    check_bool(batch_first, "batch_first", where="last_real_state")
     out = outputs if batch_first else outputs.transpose(0, 1)  # (B, L, d)
-    from .data import _check_lengths
-
-    lengths = _check_lengths(lengths.detach().cpu() if isinstance(lengths, torch.Tensor) else lengths)
+    lengths = check_lengths(lengths, cpu=True)
     if lengths.shape != (out.shape[0],):
         raise ValueError(f"lengths must have shape (B,) = ({out.shape[0]},), got {tuple(lengths.shape)}; "
                          f"check batch_first={batch_first}")
@@ -180,7 +170,7 @@ def last_real_state(outputs: torch.Tensor, lengths: torch.Tensor, *, batch_first
 def make_rnn(kind: str, input_size: int, hidden_size: int, **kwargs) -> nn.Module:
     """``nn.RNN``, ``nn.LSTM`` or ``nn.GRU`` by name, always ``batch_first=True``."""
     kinds = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
-    if kind not in kinds:
+    if not isinstance(kind, str) or kind not in kinds:
         raise ValueError(f"kind must be one of {sorted(kinds)}, got {kind!r}")
     if "batch_first" in kwargs:
         raise TypeError("make_rnn always uses batch_first=True; do not pass batch_first")
@@ -209,6 +199,8 @@ class _EmbedRecurrentHead(nn.Module):
             raise ValueError(f"pad_id must lie in 0..vocab_size-1 = 0..{vocab_size - 1}, got {pad_id}")
         if not isinstance(bidirectional, bool):
             raise TypeError(f"bidirectional must be a bool, got {type(bidirectional).__name__}")
+        if not isinstance(kind, str) or kind not in ("rnn", "lstm", "gru"):
+            raise ValueError(f"kind must be one of ['gru', 'lstm', 'rnn'], got {kind!r}")
         self.vocab_size, self.pad_id, self.bidirectional = vocab_size, pad_id, bidirectional
         self.embedding = nn.Embedding(vocab_size, d_w, padding_idx=pad_id)
         self.rnn = make_rnn(kind, d_w, d_h, bidirectional=bidirectional)
@@ -218,6 +210,10 @@ class _EmbedRecurrentHead(nn.Module):
         _check_tensor(batch, "batch", 2, "(B, L) of token ids, batch_first")
         if batch.is_floating_point() or batch.dtype == torch.bool:
             raise TypeError(f"batch must hold integer token ids (torch.long), got dtype {batch.dtype}")
+        check_tensor(batch, "batch", layout="(B, L) of token ids, batch_first", where=type(self).__name__)
+        if batch.device != self.embedding.weight.device:
+            raise ValueError(f"batch is on {batch.device} but the model is on {self.embedding.weight.device}; "
+                             "move the batch with .to(device)")
         if batch.numel() and (int(batch.min()) < 0 or int(batch.max()) >= self.vocab_size):
             raise ValueError(f"batch holds ids outside 0..vocab_size-1 = 0..{self.vocab_size - 1} "
                              f"(min {int(batch.min())}, max {int(batch.max())})")

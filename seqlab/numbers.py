@@ -21,6 +21,8 @@ import hashlib
 import random
 from collections.abc import Sequence
 
+from .validation import check_bool, check_digits, check_int
+
 __all__ = ["DIGITS_KO", "read_korean", "number_split", "sample_numbers", "number_pairs", "MAX_DIGITS"]
 
 DIGITS_KO = "영일이삼사오육칠팔구"
@@ -33,16 +35,14 @@ MAX_DIGITS = 16
 def _check_number(n: int | str) -> str:
     if isinstance(n, bool):
         raise TypeError("n must be a non-negative int or a digit string, got a bool")
-    if isinstance(n, int):
+    if isinstance(n, int) or (hasattr(n, "__index__") and not isinstance(n, (str, float))
+                              and type(n).__module__.startswith("numpy")):
+        n = int(n)
         if n < 0:
             raise ValueError(f"n must be non-negative, got {n}")
         s = str(n)
     elif isinstance(n, str):
-        s = n
-        if not s or not s.isascii() or not s.isdigit():
-            raise ValueError(f"n must be a string of digits 0-9, got {n!r}")
-        if len(s) > 1 and s[0] == "0":
-            raise ValueError(f"n={n!r} has a leading zero; write the number without it")
+        s = check_digits(n, "n")
     else:
         raise TypeError(f"n must be a non-negative int or a digit string, got {type(n).__name__}")
     if len(s) > MAX_DIGITS:
@@ -98,6 +98,9 @@ def number_split(digits: str, *, val_percent: int = 10, test_percent: int = 10) 
     """
     if not isinstance(digits, str):
         raise TypeError(f"digits must be a str, got {type(digits).__name__}")
+    check_digits(digits, "digits", where="number_split")
+    val_percent = check_int(val_percent, "val_percent", minimum=0, where="number_split")
+    test_percent = check_int(test_percent, "test_percent", minimum=0, where="number_split")
     if not (0 <= val_percent and 0 <= test_percent and val_percent + test_percent < 100):
         raise ValueError(f"need 0 <= val_percent, test_percent and a sum below 100, got "
                          f"{val_percent}, {test_percent}")
@@ -118,8 +121,12 @@ def sample_numbers(count: int, split: str, *, min_digits: int = 1, max_digits: i
     lengths have few numbers (there are only ten 1-digit ones), so a length is skipped once
     its split has run out. (7장)
     """
-    if split not in ("train", "val", "test"):
+    if not isinstance(split, str) or split not in ("train", "val", "test"):
         raise ValueError(f"split must be 'train', 'val' or 'test', got {split!r}")
+    check_int(min_digits, "min_digits", where="sample_numbers")
+    check_int(max_digits, "max_digits", where="sample_numbers")
+    check_int(seed, "seed", where="sample_numbers")
+    check_bool(distinct, "distinct", where="sample_numbers")
     if not 1 <= min_digits <= max_digits <= MAX_DIGITS:
         raise ValueError(f"need 1 <= min_digits <= max_digits <= {MAX_DIGITS}, got {min_digits}, {max_digits}")
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
@@ -150,4 +157,11 @@ def sample_numbers(count: int, split: str, *, min_digits: int = 1, max_digits: i
 def number_pairs(numbers: Sequence[str]) -> list[tuple[list[str], list[str]]]:
     """Character-token pairs ``(source, target)`` for seq2seq: ``list("30521")`` and
     ``list("삼만 오백이십일")`` (the space is a token of its own). (7장)"""
+    if isinstance(numbers, (str, bytes)) or not isinstance(numbers, Sequence):
+        raise TypeError("number_pairs: numbers must be a list of digit strings such as ['30521', '7'], "
+                        f"got {type(numbers).__name__}" + (" (one string; wrap it in a list)" if isinstance(numbers, str) else ""))
+    for k, s in enumerate(numbers):
+        if not isinstance(s, str):
+            raise TypeError(f"number_pairs: numbers[{k}] must be a digit string, got {type(s).__name__} ({s!r})")
+        check_digits(s, f"numbers[{k}]", max_digits=MAX_DIGITS, where="number_pairs")
     return [(list(s), list(read_korean(s))) for s in numbers]

@@ -55,6 +55,12 @@ class Config:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"Config.{name} must be a positive int, got {value!r}")
+        for name in ("lr", "clip"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
+                raise ValueError(f"Config.{name} must be a finite number > 0, got {value!r}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
+            raise TypeError(f"Config.seed must be an int, got {self.seed!r}")
         if self.d_h % 2:
             raise ValueError(f"Config.d_h must be even (a bidirectional encoder of d_h // 2 per direction), got {self.d_h}")
 

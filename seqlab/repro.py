@@ -22,7 +22,10 @@ T = TypeVar("T")
 def seed_everything(seed: int = 0) -> None:
     """Seed Python's ``random``, NumPy and PyTorch (CPU and every GPU)."""
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+        if isinstance(seed, np.integer):
+            seed = int(seed)
+        else:
+            raise TypeError(f"seed must be an int, got {type(seed).__name__}")
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)  # also seeds every CUDA device
@@ -52,6 +55,12 @@ def progress(iterable: Iterable[T], desc: str = "", total: int | None = None) ->
     """
     from tqdm import tqdm
 
+    if not isinstance(desc, str):
+        raise TypeError(f"progress: desc must be a str, got {type(desc).__name__}")
+    if total is not None and (isinstance(total, bool) or not isinstance(total, int) or total < 0):
+        raise ValueError(f"progress: total must be an int >= 0 or None, got {total!r}")
+    if not hasattr(iterable, "__iter__"):
+        raise TypeError(f"progress: iterable must be iterable (a range, a list, ...), got {type(iterable).__name__}")
     return iter(tqdm(
         iterable,
         desc=desc,

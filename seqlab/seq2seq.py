@@ -19,6 +19,7 @@ from torch.nn import functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from .data import EOS_ID, PAD_ID, SOS_ID, Vocab, lengths_to_mask, pad_sequences
+from .validation import check_ids, check_int, check_lengths, check_module, check_tensor
 
 __all__ = [
     "Seq2SeqBatch",
@@ -60,8 +61,11 @@ def make_seq2seq_batch(pairs: Sequence[tuple[Sequence[str], Sequence[str]]], src
 
     The target vocabulary must hold ``<sos>`` and ``<eos>`` (``build_vocab(..., sos_eos=True)``).
     """
-    if isinstance(pairs, (str, bytes)) or not len(pairs):
+    if isinstance(pairs, (str, bytes)) or not isinstance(pairs, Sequence) or not len(pairs):
         raise ValueError("make_seq2seq_batch: pairs must be a non-empty list of (source, target) token lists")
+    for name, v in (("src_vocab", src_vocab), ("tgt_vocab", tgt_vocab)):
+        if not isinstance(v, Vocab):
+            raise TypeError(f"make_seq2seq_batch: {name} must be a seqlab.data.Vocab, got {type(v).__name__}")
     sos, eos = tgt_vocab.sos_id, tgt_vocab.eos_id
     if sos is None or eos is None:
         raise ValueError("make_seq2seq_batch: the target vocabulary has no <sos>/<eos>; "
@@ -103,10 +107,31 @@ class Decoder(nn.Module):
         raise NotImplementedError
 
 
-def _check_tokens(x, name: str) -> None:
+def _check_tokens(x, name: str, vocab_size: int | None = None) -> None:
     if not isinstance(x, torch.Tensor) or x.dtype != torch.long or x.dim() != 2:
         got = f"{x.dtype} tensor of shape {tuple(x.shape)}" if isinstance(x, torch.Tensor) else type(x).__name__
         raise ValueError(f"{name} must be a LongTensor of token ids with shape (B, L), batch_first; got {got}")
+    if x.shape[0] == 0 or x.shape[1] == 0:
+        raise ValueError(f"{name} is empty (shape {tuple(x.shape)}); expected (B, L) with B, L >= 1")
+    if vocab_size is not None:
+        lo, hi = int(x.min()), int(x.max())
+        if lo < 0 or hi >= vocab_size:
+            raise ValueError(f"{name} holds id {lo if lo < 0 else hi} outside [0, vocab_size={vocab_size})")
+
+
+def _check_sizes(where: str, vocab_size, d_w, d_h, pad_id) -> None:
+    check_int(vocab_size, "vocab_size", minimum=1, where=where)
+    check_int(d_w, "d_w", minimum=1, where=where)
+    check_int(d_h, "d_h", minimum=1, where=where)
+    pad_id = check_int(pad_id, "pad_id", minimum=0, where=where)
+    if pad_id >= vocab_size:
+        raise ValueError(f"{where}: pad_id must lie in [0, vocab_size={vocab_size}), got {pad_id}")
+
+
+def _same_device(where: str, x: torch.Tensor, name: str, module: nn.Module) -> None:
+    w = next(module.parameters()).device
+    if x.device != w:
+        raise ValueError(f"{where}: {name} is on {x.device} but the model is on {w}; move it with .to(device)")
 
 
 class GRUEncoder(Encoder):
@@ -119,18 +144,24 @@ class GRUEncoder(Encoder):
 
     def __init__(self, vocab_size: int, *, d_w: int = 32, d_h: int = 64, pad_id: int = PAD_ID):
         super().__init__()
+        _check_sizes("GRUEncoder", vocab_size, d_w, d_h, pad_id)
         if d_h % 2:
             raise ValueError(f"d_h must be even (two directions of d_h // 2), got {d_h}")
-        self.d_h = d_h
+        self.d_h, self.vocab_size = d_h, vocab_size
         self.embedding = nn.Embedding(vocab_size, d_w, padding_idx=pad_id)
         self.rnn = nn.GRU(d_w, d_h // 2, batch_first=True, bidirectional=True)
 
     def forward(self, src: torch.Tensor, src_lengths: torch.Tensor):
         _check_tokens(src, "src")
-        if src_lengths.shape != (src.shape[0],):
+        _same_device("GRUEncoder", src, "src", self)
+        _check_tokens(src, "src", self.vocab_size)
+        if isinstance(src_lengths, torch.Tensor) and src_lengths.dim() == 1 and not src_lengths.is_floating_point() \
+                and src_lengths.shape != (src.shape[0],):
             raise ValueError(f"src_lengths must have shape (B,) = ({src.shape[0]},), got {tuple(src_lengths.shape)}")
+        lengths = check_lengths(src_lengths, "src_lengths", batch_size=src.shape[0], max_len=src.shape[1],
+                                cpu=True, where="GRUEncoder")
         emb = self.embedding(src)  # (B, S, d_w)
-        packed = pack_padded_sequence(emb, src_lengths.cpu(), batch_first=True, enforce_sorted=False)
+        packed = pack_padded_sequence(emb, lengths, batch_first=True, enforce_sorted=False)
         packed_out, h_n = self.rnn(packed)  # h_n: (2, B, d_h/2), back in the original order
         memory, _ = pad_packed_sequence(packed_out, batch_first=True, total_length=src.shape[1])  # (B, S, d_h)
         final = torch.cat([h_n[0], h_n[1]], dim=-1)  # (B, d_h): forward last, backward last
@@ -146,14 +177,24 @@ class GRUDecoder(Decoder):
 
     def __init__(self, vocab_size: int, *, d_w: int = 32, d_h: int = 64, pad_id: int = PAD_ID):
         super().__init__()
-        self.d_h = d_h
+        _check_sizes(type(self).__name__, vocab_size, d_w, d_h, pad_id)
+        self.d_h, self.vocab_size = d_h, vocab_size
         self.embedding = nn.Embedding(vocab_size, d_w, padding_idx=pad_id)
         self.rnn = nn.GRU(d_w, d_h, batch_first=True)
         self.out = nn.Linear(d_h, vocab_size)
 
     def init_state(self, memory: torch.Tensor, final: torch.Tensor, src_mask: torch.Tensor) -> dict:
+        where = f"{type(self).__name__}.init_state"
+        check_tensor(final, "final", dtype="float", ndim=2, layout="(B, d_h)", where=where)
         if final.shape[-1] != self.d_h:
             raise ValueError(f"encoder final state has size {final.shape[-1]}, decoder expects d_h={self.d_h}")
+        B = final.shape[0]
+        check_tensor(memory, "memory", dtype="float", ndim=3, layout="(B, S, d_h)", where=where)
+        check_tensor(src_mask, "src_mask", dtype="bool", ndim=2, layout="(B, S), True on real source tokens",
+                     where=where)
+        if memory.shape[0] != B or src_mask.shape != memory.shape[:2]:
+            raise ValueError(f"{where}: final (B, d_h) = {tuple(final.shape)}, memory (B, S, d_h) = "
+                             f"{tuple(memory.shape)} and src_mask (B, S) = {tuple(src_mask.shape)} disagree on B or S")
         return {"h": final.unsqueeze(0).contiguous(), "memory": memory, "src_mask": src_mask}  # h: (1, B, d_h)
 
     def readout(self, outputs: torch.Tensor, state: dict) -> torch.Tensor:
@@ -161,6 +202,17 @@ class GRUDecoder(Decoder):
 
     def forward(self, tgt_in: torch.Tensor, state: dict):
         _check_tokens(tgt_in, "tgt_in")
+        where = f"{type(self).__name__}.forward"
+        _same_device(where, tgt_in, "tgt_in", self)
+        _check_tokens(tgt_in, "tgt_in", self.vocab_size)
+        if not isinstance(state, dict) or not isinstance(state.get("h"), torch.Tensor):
+            raise TypeError(f"{where}: state must be the dict from init_state(memory, final, src_mask), "
+                            f"got {type(state).__name__}")
+        want = (1, tgt_in.shape[0], self.d_h)
+        if tuple(state["h"].shape) != want:
+            raise ValueError(f"{where}: state['h'] must have shape (1, B, d_h) = {want} for tgt_in of shape "
+                             f"(B, T) = {tuple(tgt_in.shape)}, got {tuple(state['h'].shape)}; do the source and "
+                             "target batches have the same B?")
         emb = self.embedding(tgt_in)  # (B, T, d_w)
         outputs, h = self.rnn(emb, state["h"])  # (B, T, d_h), (1, B, d_h)
         state = {**state, "h": h}
@@ -173,16 +225,29 @@ class EncoderDecoder(nn.Module):
 
     def __init__(self, encoder: Encoder, decoder: Decoder):
         super().__init__()
+        check_module(encoder, "encoder", where="EncoderDecoder")
+        check_module(decoder, "decoder", where="EncoderDecoder")
+        if not callable(getattr(decoder, "init_state", None)):
+            raise TypeError("EncoderDecoder: decoder must follow the Decoder interface (init_state and forward), "
+                            f"got {type(decoder).__name__}")
         self.encoder = encoder
         self.decoder = decoder
 
     def start(self, src: torch.Tensor, src_lengths: torch.Tensor) -> dict:
         """Encode the source and return the decoder's first state."""
+        _check_tokens(src, "src")
+        lengths = check_lengths(src_lengths, "src_lengths", batch_size=src.shape[0], max_len=src.shape[1],
+                                cpu=True, where="EncoderDecoder")
         memory, final = self.encoder(src, src_lengths)  # (B, S, d_h), (B, d_h)
-        src_mask = lengths_to_mask(src_lengths.cpu(), src.shape[1]).to(src.device)  # (B, S), True = real
+        src_mask = lengths_to_mask(lengths, src.shape[1]).to(src.device)  # (B, S), True = real
         return self.decoder.init_state(memory, final, src_mask)
 
     def forward(self, src: torch.Tensor, src_lengths: torch.Tensor, tgt_in: torch.Tensor) -> torch.Tensor:
+        _check_tokens(src, "src")
+        _check_tokens(tgt_in, "tgt_in")
+        if tgt_in.shape[0] != src.shape[0]:
+            raise ValueError(f"EncoderDecoder: src has B={src.shape[0]} rows but tgt_in has B={tgt_in.shape[0]}; "
+                             "both are batch_first, (B, S) and (B, T)")
         state = self.start(src, src_lengths)
         logits, _ = self.decoder(tgt_in, state)  # (B, T, V)
         return logits
@@ -227,6 +292,17 @@ def greedy_decode(model: EncoderDecoder, src: torch.Tensor, src_lengths: torch.T
     _check_tokens(src, "src")
     if isinstance(max_len, bool) or not isinstance(max_len, int) or max_len < 1:
         raise ValueError(f"max_len must be a positive int, got {max_len!r}")
+    if not isinstance(model, EncoderDecoder):
+        raise TypeError(f"greedy_decode: model must be an EncoderDecoder, got {type(model).__name__}")
+    for name, v in (("sos_id", sos_id), ("eos_id", eos_id), ("pad_id", pad_id)):
+        check_int(v, name, minimum=0, where="greedy_decode")
+    V = getattr(model.decoder, "vocab_size", None)
+    if isinstance(V, int):
+        for name, v in (("sos_id", sos_id), ("eos_id", eos_id), ("pad_id", pad_id)):
+            if v >= V:
+                raise ValueError(f"greedy_decode: {name} must be an id in [0, vocab_size={V}) of the decoder, got {v}")
+    if eos_id == pad_id or sos_id == pad_id:
+        raise ValueError(f"greedy_decode: sos_id={sos_id}, eos_id={eos_id} and pad_id={pad_id} must differ")
     was_training = model.training
     model.eval()
     B = src.shape[0]
@@ -256,6 +332,10 @@ def free_running_logits(model: EncoderDecoder, src: torch.Tensor, src_lengths: t
     step instead of the true previous token. Returns logits ``(B, steps, V)`` to compare with
     ``tgt_out`` of width ``steps``. Slower than teacher forcing (one decoder call per step). (7장)"""
     _check_tokens(src, "src")
+    if not isinstance(model, EncoderDecoder):
+        raise TypeError(f"free_running_logits: model must be an EncoderDecoder, got {type(model).__name__}")
+    steps = check_int(steps, "steps", minimum=1, where="free_running_logits")
+    sos_id = check_int(sos_id, "sos_id", minimum=0, where="free_running_logits")
     state = model.start(src, src_lengths)
     y = torch.full((src.shape[0], 1), sos_id, dtype=torch.long, device=src.device)  # (B, 1)
     outs = []
@@ -277,6 +357,8 @@ def _check_pair(pred, target, name: str) -> None:
         _check_tokens(x, f"{name}: {arg}")
     if pred.shape[0] != target.shape[0]:
         raise ValueError(f"{name}: pred has B={pred.shape[0]} rows but target has B={target.shape[0]}")
+    if pred.device != target.device:
+        raise ValueError(f"{name}: pred is on {pred.device} but target is on {target.device}")
 
 
 def exact_match(pred: torch.Tensor, target: torch.Tensor, pad_id: int = PAD_ID) -> torch.Tensor:
@@ -287,6 +369,7 @@ def exact_match(pred: torch.Tensor, target: torch.Tensor, pad_id: int = PAD_ID) 
     exact-match accuracy.
     """
     _check_pair(pred, target, "exact_match")
+    check_int(pad_id, "pad_id", where="exact_match")
     width = max(pred.shape[1], target.shape[1])
     return (_pad_to(pred, width, pad_id) == _pad_to(target, width, pad_id)).all(dim=1)  # (B,)
 
@@ -295,6 +378,7 @@ def token_accuracy(pred: torch.Tensor, target: torch.Tensor, pad_id: int = PAD_I
     """Share of real target positions (``target != pad_id``, ``<eos>`` included) where ``pred``
     has the same id at the same position. Padding in the target is never counted. (7장)"""
     _check_pair(pred, target, "token_accuracy")
+    check_int(pad_id, "pad_id", where="token_accuracy")
     p = _pad_to(pred, target.shape[1], pad_id)  # (B, T)
     real = target != pad_id  # (B, T)
     if not real.any():
@@ -304,8 +388,11 @@ def token_accuracy(pred: torch.Tensor, target: torch.Tensor, pad_id: int = PAD_I
 
 def strip_eos(row: Sequence[int], eos_id: int = EOS_ID, pad_id: int = PAD_ID) -> list[int]:
     """The ids of one decoded row before its first ``<eos>`` (padding dropped). (7장)"""
+    ids = check_ids(row, "row", allow_empty=True, where="strip_eos")
+    check_int(eos_id, "eos_id", where="strip_eos")
+    check_int(pad_id, "pad_id", where="strip_eos")
     out = []
-    for i in (row.tolist() if isinstance(row, torch.Tensor) else row):
+    for i in ids:
         if i == eos_id:
             break
         if i != pad_id:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import torch
 
 from .data import pad_sequences
+from .validation import check_generator, check_int
 
 __all__ = ["majority_task", "running_majority_task", "first_token_task"]
 
@@ -20,23 +21,18 @@ __all__ = ["majority_task", "running_majority_task", "first_token_task"]
 def _gen(generator: torch.Generator | None) -> torch.Generator:
     if generator is None:
         raise ValueError("pass a torch.Generator so that the data is reproducible")
-    if not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be a torch.Generator, got {type(generator).__name__}")
-    return generator
+    return check_generator(generator, "generator", required=True)
 
 
 def _int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} ({value!r})")
-    return value
+    return check_int(value, name)
 
 
 def _random_lengths(n: int, min_len: int, max_len: int, g: torch.Generator) -> list[int]:
     n, min_len, max_len = _int(n, "n"), _int(min_len, "min_len"), _int(max_len, "max_len")
     if not 1 <= min_len <= max_len:
         raise ValueError(f"need 1 <= min_len <= max_len, got {min_len}, {max_len}")
-    if n < 1:
-        raise ValueError(f"n must be at least 1, got {n}")
+    check_int(n, "n", minimum=1)
     return torch.randint(min_len, max_len + 1, (n,), generator=g).tolist()
 
 
@@ -77,8 +73,7 @@ def first_token_task(n: int, length: int, *, vocab_size: int = 10,
     from ``3 .. vocab_size - 1``. All sequences have the same length (no padding). (3장, 4장)"""
     g = _gen(generator)
     n, length, vocab_size = _int(n, "n"), _int(length, "length"), _int(vocab_size, "vocab_size")
-    if n < 1:
-        raise ValueError(f"n must be at least 1, got {n}")
+    check_int(n, "n", minimum=1)
     if length < 1 or vocab_size < 4:
         raise ValueError(f"need length >= 1 and vocab_size >= 4, got length={length}, vocab_size={vocab_size}")
     labels = torch.randint(0, 2, (n,), generator=g)  # (B,)

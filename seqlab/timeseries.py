@@ -18,11 +18,15 @@ stays light.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import importlib.util
 import math
+import numbers
 from pathlib import Path
 
 import numpy as np
+
+from .validation import IdOutOfRangeError, check_int
 
 __all__ = [
     "load_msft",
@@ -67,6 +71,15 @@ def load_msft(start: str | None = "2010-01-01", end: str | None = None):
 
     import pandas as pd
 
+    for name, when in (("start", start), ("end", end)):
+        if when is None:
+            continue
+        if isinstance(when, bool) or not isinstance(when, (str, _dt.date)):
+            raise TypeError(f"load_msft: {name} must be a date 'YYYY-MM-DD' or None, got {type(when).__name__} ({when!r})")
+        try:
+            pd.Timestamp(when)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"load_msft: {name} must be a date 'YYYY-MM-DD' or None, got {when!r}") from exc
     path = _package_file("pmdarima", "datasets", "data", "msft.tar.gz")
     with tarfile.open(path) as tar:
         member = tar.extractfile("msft.csv")
@@ -118,11 +131,7 @@ def _as_series(data, name: str = "series") -> np.ndarray:
 
 
 def _as_int(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
+    return check_int(value, name, minimum=minimum)
 
 
 def _as_array(data, name: str, ndim: int | tuple[int, ...], shape_text: str) -> np.ndarray:
@@ -149,7 +158,7 @@ def split_points(length: int, train: float = 0.7, val: float = 0.15) -> tuple[in
     """
     length = _as_int(length, "length", 3)
     for name, frac in (("train", train), ("val", val)):
-        if isinstance(frac, bool) or not isinstance(frac, (int, float)) or not 0 < frac < 1:
+        if isinstance(frac, (bool, np.bool_)) or not isinstance(frac, numbers.Real) or not 0 < frac < 1:
             raise ValueError(f"{name} must be a fraction in (0, 1), got {frac!r}")
     if train + val >= 1:
         raise ValueError(f"train + val must be < 1 so that a test part remains, got {train} + {val}")
@@ -172,13 +181,14 @@ def make_windows(series, window: int, horizon: int = 1, *, target: int = -1,
     ``(..., start=n_train_val)``; a window's *inputs* may reach back before ``start`` (the past is known).
     """
     data = _as_series(series)
+    out_dtype = _floating_dtype(series)  # y[i, h] == series[t[i] + h, target] exactly
     length, n_features = data.shape
     window = _as_int(window, "window", 1)
     horizon = _as_int(horizon, "horizon", 1)
     if isinstance(target, bool) or not isinstance(target, (int, np.integer)):
         raise TypeError(f"target must be an int column index, got {type(target).__name__}")
     if not -n_features <= target < n_features:
-        raise IndexError(f"target column {target} is out of range for a series with F={n_features} features")
+        raise IdOutOfRangeError(f"target column {target} is out of range for a series with F={n_features} features")
     if window + horizon > length:
         raise ValueError(f"window ({window}) + horizon ({horizon}) is longer than the series "
                          f"(L={length}); no window fits")
@@ -192,9 +202,25 @@ def make_windows(series, window: int, horizon: int = 1, *, target: int = -1,
         raise ValueError(f"no window has all its targets in [start={start}, stop={stop}) with "
                          f"window={window}, horizon={horizon}")
     t = np.arange(first, last + 1)  # (N,)
-    X = np.stack([data[i - window:i] for i in t]).astype(np.float32)  # (N, T, F)
-    y = np.stack([data[i:i + horizon, target] for i in t]).astype(np.float32)  # (N, H)
+    X = np.stack([data[i - window:i] for i in t]).astype(out_dtype)  # (N, T, F)
+    y = np.stack([data[i:i + horizon, target] for i in t]).astype(out_dtype)  # (N, H)
     return X, y, t
+
+
+def _floating_dtype(series) -> np.dtype:
+    """The input's own floating dtype (float16/32/64, also of a torch tensor); float64 otherwise
+    (ints, lists of Python numbers), which holds every such value exactly up to 2**53."""
+    if hasattr(series, "detach") and hasattr(series, "dtype"):  # a torch tensor
+        name = str(series.dtype).replace("torch.", "")
+        return np.dtype(name) if name in ("float16", "float32", "float64") else np.dtype(np.float64)
+    dtype = getattr(series, "dtype", None)
+    try:
+        dtype = np.dtype(dtype) if dtype is not None else None
+    except TypeError:  # e.g. a pandas extension dtype
+        dtype = None
+    if dtype is not None and np.issubdtype(dtype, np.floating):
+        return dtype
+    return np.dtype(np.float64)
 
 
 # -------------------------------------------------------------------------------------- scaler
@@ -208,7 +234,7 @@ class Scaler:
     """
 
     def __init__(self, method: str = "minmax"):
-        if method not in ("minmax", "standard"):
+        if not isinstance(method, str) or method not in ("minmax", "standard"):
             raise ValueError(f"method must be 'minmax' or 'standard', got {method!r}")
         self.method = method
         self.offset_: np.ndarray | None = None
@@ -236,7 +262,7 @@ class Scaler:
         if isinstance(column, bool) or not isinstance(column, (int, np.integer)):
             raise TypeError(f"column must be an int, got {type(column).__name__}")
         if not -len(self.offset_) <= column < len(self.offset_):
-            raise IndexError(f"column {column} is out of range for {len(self.offset_)} features")
+            raise IdOutOfRangeError(f"column {column} is out of range for {len(self.offset_)} features")
         return arr, self.offset_[column], self.scale_[column]
 
     def transform(self, values, column: int | None = None) -> np.ndarray:
@@ -254,7 +280,18 @@ class Scaler:
 
 # ----------------------------------------------------------------------------------- baselines
 def _check_windows(X, name: str = "X") -> np.ndarray:
-    return _as_array(X, name, 3, "(N, T, F)")
+    arr = _as_array(X, name, 3, "(N, T, F)")
+    if 0 in arr.shape:
+        raise ValueError(f"{name} is empty (shape {tuple(arr.shape)}); expected windows (N, T, F) with N, T, F >= 1")
+    return arr
+
+
+def _check_target(target, n_features: int) -> int:
+    if isinstance(target, bool) or not isinstance(target, (int, np.integer)):
+        raise TypeError(f"target must be an int column index, got {type(target).__name__}")
+    if not -n_features <= target < n_features:
+        raise IdOutOfRangeError(f"target column {target} is out of range for windows with F={n_features} features")
+    return int(target)
 
 
 def persistence(X, horizon: int = 1, *, target: int = -1) -> np.ndarray:
@@ -264,6 +301,7 @@ def persistence(X, horizon: int = 1, *, target: int = -1) -> np.ndarray:
     """
     data = _check_windows(X)
     horizon = _as_int(horizon, "horizon", 1)
+    target = _check_target(target, data.shape[2])
     last = data[:, -1, target]  # (N,)
     return np.repeat(last[:, None], horizon, axis=1)  # (N, H)
 
@@ -276,6 +314,7 @@ def seasonal_naive(X, season: int, horizon: int = 1, *, target: int = -1) -> np.
     data = _check_windows(X)
     season = _as_int(season, "season", 1)
     horizon = _as_int(horizon, "horizon", 1)
+    target = _check_target(target, data.shape[2])
     T = data.shape[1]
     if season > T:
         raise ValueError(f"season ({season}) is longer than the window (T={T}); use windows of at least one season")

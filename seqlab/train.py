@@ -7,6 +7,8 @@ import torch
 from torch import nn
 
 from .repro import progress
+from .validation import check_callable, check_int, check_module, check_number, check_positive, check_str, \
+    check_tensor
 
 __all__ = ["fit", "accuracy", "set_remember_bias", "long_dependency_experiment", "count_parameters"]
 
@@ -26,19 +28,14 @@ def fit(model: nn.Module, make_batch: Callable[[int], tuple], loss_fn: Callable,
     does not clip. ``device`` moves the model and every tensor of each batch there (lengths
     included; the models move them back to the CPU for packing).
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
-    if not callable(make_batch) or not callable(loss_fn):
-        raise TypeError("make_batch and loss_fn must be callables: make_batch(step) -> (*inputs, target), "
-                        "loss_fn(output, target) -> scalar loss")
-    if isinstance(steps, bool) or not isinstance(steps, int):
-        raise TypeError(f"steps must be an int, got {type(steps).__name__}")
-    if steps < 1:
-        raise ValueError(f"steps must be positive, got {steps}")
-    if clip is not None and (isinstance(clip, bool) or not isinstance(clip, (int, float)) or clip <= 0):
-        raise ValueError(f"clip must be a positive float (the largest gradient norm) or None, got {clip!r}")
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or lr <= 0:
-        raise ValueError(f"lr must be a positive float, got {lr!r}")
+    check_module(model, "model", where="fit")
+    check_callable(make_batch, "make_batch (make_batch(step) -> (*inputs, target))", where="fit")
+    check_callable(loss_fn, "loss_fn (loss_fn(output, target) -> scalar loss)", where="fit")
+    steps = check_int(steps, "steps", minimum=1, where="fit")
+    if clip is not None:
+        clip = check_positive(clip, "clip (the largest gradient norm, or None)", where="fit")
+    check_positive(lr, "lr", where="fit")
+    check_str(desc, "desc", where="fit")
     if device is not None:
         model.to(device)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
@@ -68,6 +65,11 @@ def accuracy(logits: torch.Tensor, target: torch.Tensor, ignore_index: int = -10
                         f"{type(target).__name__}")
     if target.is_floating_point():
         raise TypeError(f"target must hold integer class ids, got dtype {target.dtype}")
+    check_tensor(target, "target", dtype="int", layout="(...) of class ids", where="accuracy")
+    check_tensor(logits, "logits", ndim=range(1, 10), layout="(..., C)", where="accuracy")
+    ignore_index = check_int(ignore_index, "ignore_index", where="accuracy")
+    if logits.device != target.device:
+        raise ValueError(f"accuracy: logits are on {logits.device} but target is on {target.device}")
     if logits.shape[:-1] != target.shape:
         raise ValueError(f"logits {tuple(logits.shape)} must be target {tuple(target.shape)} plus a class axis")
     keep = target != ignore_index
@@ -78,8 +80,7 @@ def accuracy(logits: torch.Tensor, target: torch.Tensor, ignore_index: int = -10
 
 def count_parameters(model: nn.Module) -> int:
     """Number of trainable parameters. (4장)"""
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
+    check_module(model, "model", where="count_parameters")
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
@@ -93,12 +94,16 @@ def set_remember_bias(rnn: nn.Module, value: float) -> None:
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"value must be a float, got {type(value).__name__}")
+    value = check_number(value, "value", where="set_remember_bias")
     if isinstance(rnn, nn.LSTM):
         gate = 1  # i, f, g, o
     elif isinstance(rnn, nn.GRU):
         gate = 1  # r, z, n
     else:
         raise TypeError(f"set_remember_bias needs an nn.LSTM or nn.GRU, got {type(rnn).__name__}")
+    if not getattr(rnn, "bias", True):
+        raise ValueError(f"set_remember_bias: this {type(rnn).__name__} was built with bias=False, so it has no "
+                         "gate bias to set; build it with bias=True (the default)")
     d_h = rnn.hidden_size
     with torch.no_grad():
         for name, p in rnn.named_parameters():
@@ -117,8 +122,15 @@ def long_dependency_experiment(kind: str, lengths: list[int], *, clip: float | N
     from .models import SequenceClassifier, _check_int
     from .tasks import first_token_task
 
-    if isinstance(lengths, int) or not lengths:
+    if isinstance(lengths, (int, str)) or not isinstance(lengths, (list, tuple)) or not lengths:
         raise TypeError(f"lengths must be a non-empty list of ints, got {lengths!r}")
+    if clip is not None:
+        check_positive(clip, "clip", where="long_dependency_experiment")
+    check_positive(lr, "lr", where="long_dependency_experiment")
+    steps = check_int(steps, "steps", minimum=1, where="long_dependency_experiment")
+    d_h = check_int(d_h, "d_h", minimum=1, where="long_dependency_experiment")
+    if remember_bias is not None:
+        check_number(remember_bias, "remember_bias", where="long_dependency_experiment")
     lengths = [_check_int(n, "lengths[i]", minimum=1) for n in lengths]
     seed = _check_int(seed, "seed", minimum=0)
     batch_size = _check_int(batch_size, "batch_size", minimum=1)

@@ -5,6 +5,8 @@ from collections.abc import Sequence
 
 import torch
 
+from .validation import check_bool, check_int, check_tensor
+
 __all__ = ["use_korean_font", "plot_padded_batch", "plot_packing", "plot_lstm_cell", "plot_unrolled_rnn",
            "plot_h_n_layout", "plot_attention"]
 
@@ -75,8 +77,7 @@ def _as_batch_first(batch: torch.Tensor, lengths, batch_first: bool) -> tuple[to
 
 
 def _check_pad_id(pad_id) -> None:
-    if isinstance(pad_id, bool) or not isinstance(pad_id, int):
-        raise TypeError(f"pad_id must be an int, got {type(pad_id).__name__} ({pad_id!r})")
+    check_int(pad_id, "pad_id")
 
 
 def plot_padded_batch(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int], *, pad_id: int = 0,
@@ -85,6 +86,7 @@ def plot_padded_batch(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int]
     import matplotlib.pyplot as plt
 
     _check_pad_id(pad_id)
+    check_bool(show_ids, "show_ids", where="plot_padded_batch")
     b, lengths = _as_batch_first(batch, lengths, batch_first)
     if ax is None:
         _, ax = plt.subplots(figsize=(max(4.0, 0.42 * b.shape[1]), max(2.0, 0.35 * b.shape[0] + 0.8)))
@@ -109,6 +111,7 @@ def plot_packing(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int], *, 
     from .data import packed_batch_sizes, sort_by_length
 
     _check_pad_id(pad_id)
+    check_bool(show_ids, "show_ids", where="plot_packing")
     b, lengths = _as_batch_first(batch, lengths, batch_first)
     sorted_lengths, sorted_idx, _ = sort_by_length(lengths)
     sb = b[sorted_idx]  # (B, L), longest first
@@ -202,6 +205,10 @@ def plot_attention(weights: torch.Tensor, src_tokens: Sequence[str], tgt_tokens:
 
     if not isinstance(weights, torch.Tensor) or weights.dim() != 2:
         raise ValueError(f"weights must be a (T, S) tensor for one example, got {getattr(weights, 'shape', type(weights))}")
+    check_tensor(weights, "weights", dtype="float", layout="(T, S)", where="plot_attention")
+    for name, toks in (("src_tokens", src_tokens), ("tgt_tokens", tgt_tokens)):
+        if isinstance(toks, str) or not hasattr(toks, "__len__"):
+            raise TypeError(f"plot_attention: {name} must be a list of str tokens, got {type(toks).__name__}")
     T, S = weights.shape
     if len(src_tokens) != S or len(tgt_tokens) != T:
         raise ValueError(f"weights are (T, S) = ({T}, {S}) but got {len(tgt_tokens)} output and "
@@ -222,7 +229,7 @@ def plot_attention(weights: torch.Tensor, src_tokens: Sequence[str], tgt_tokens:
 def _positive_int(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return value
+    return check_int(value, name, minimum=1)
 
 
 def plot_unrolled_rnn(steps: int = 4, ax=None):
@@ -268,7 +275,7 @@ def plot_h_n_layout(num_layers: int = 2, num_dirs: int = 2, ax=None):
     from matplotlib.patches import Rectangle
 
     num_layers = _positive_int(num_layers, "num_layers")
-    if num_dirs not in (1, 2):
+    if isinstance(num_dirs, bool) or num_dirs not in (1, 2):
         raise ValueError(f"num_dirs must be 1 or 2, got {num_dirs!r}")
     n = num_layers * num_dirs
     if ax is None:

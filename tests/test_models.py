@@ -53,7 +53,7 @@ def test_unroll_time_first_matches_batch_first():
     (lambda: ScratchRNNCell(3, 4)(torch.randn(2, 5), torch.zeros(2, 4)), r"x must have shape \(B, 3\)"),
     (lambda: ScratchRNNCell(3, 4)(torch.randn(2, 3), torch.zeros(3, 4)), r"h must have shape"),
     (lambda: ScratchLSTMCell(3, 4)(torch.randn(2, 3), (torch.zeros(2, 4), torch.zeros(2, 5))), "c must have"),
-    (lambda: ScratchRNNCell(0, 4), "input_size must be at least 1"),
+    (lambda: ScratchRNNCell(0, 4), "input_size must be an int >= 1"),
     (lambda: unroll(ScratchRNNCell(3, 4), torch.randn(2, 3)), "3-D"),
     (lambda: make_rnn("transformer", 3, 4), "kind must be one of"),
 ])
@@ -106,7 +106,7 @@ def test_tasks_are_reproducible_and_correct():
 @pytest.mark.parametrize("call, err, msg", [
     (lambda: majority_task(5), ValueError, "torch.Generator"),
     (lambda: majority_task(5, min_len=4, max_len=2, generator=torch.Generator()), ValueError, "min_len"),
-    (lambda: majority_task(0, generator=torch.Generator()), ValueError, "at least 1"),
+    (lambda: majority_task(0, generator=torch.Generator()), ValueError, ">= 1"),
     (lambda: first_token_task(5, 0, generator=torch.Generator()), ValueError, "length"),
     (lambda: accuracy(torch.zeros(3, 2), torch.zeros(4, dtype=torch.long)), ValueError, "class axis"),
     (lambda: accuracy(torch.zeros(2, 2), torch.full((2,), -100)), ValueError, "no position"),
@@ -216,7 +216,7 @@ def test_classifier_bad_input_names_the_argument(call, err, msg):
 
 @pytest.mark.parametrize("call, err, msg", [
     (lambda: SequenceClassifier(6.0, 2), TypeError, "vocab_size must be an int"),
-    (lambda: SequenceTagger(6, 0), ValueError, "num_classes must be at least 1"),
+    (lambda: SequenceTagger(6, 0), ValueError, "num_classes must be an int >= 1"),
     (lambda: SequenceTagger(6, 2, pad_id=6), ValueError, "pad_id must lie in"),
     (lambda: SequenceTagger(6, 2, d_h=2.5), TypeError, "d_h must be an int"),
     (lambda: SequenceTagger(6, 2)(torch.tensor([[1, 7]])), ValueError, "outside"),
@@ -231,7 +231,7 @@ def test_classifier_bad_input_names_the_argument(call, err, msg):
     (lambda: majority_task(5, max_len=7.5, generator=torch.Generator()), TypeError, "max_len must be an int"),
     (lambda: majority_task(5, generator=0), TypeError, "generator must be a torch.Generator"),
     (lambda: running_majority_task(5, generator=torch.Generator(), ignore_index=0), ValueError, "real label"),
-    (lambda: first_token_task(0, 5, generator=torch.Generator()), ValueError, "n must be at least 1"),
+    (lambda: first_token_task(0, 5, generator=torch.Generator()), ValueError, "n must be an int >= 1"),
     (lambda: first_token_task(3, 5.0, generator=torch.Generator()), TypeError, "length must be an int"),
     (lambda: accuracy(torch.zeros(2, 2), torch.zeros(2)), TypeError, "integer class ids"),
     (lambda: count_parameters("model"), TypeError, "nn.Module"),

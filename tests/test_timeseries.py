@@ -214,3 +214,26 @@ def test_metric_errors():
         mase(np.zeros(2), np.ones(2), np.arange(3.0), season=3)
     with pytest.raises(TypeError, match="y_true"):
         mae("ab", "cd")
+
+
+# ------------------------------------------------------------ regressions: the window dtype
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_make_windows_keeps_the_floating_dtype_and_its_identity(dtype):
+    scale = 1e3 if dtype == np.float16 else 1e6  # large values (float16 stops at 65504)
+    series = (np.arange(40, dtype=np.float64).reshape(20, 2) * scale + 0.123).astype(dtype)
+    X, y, t = make_windows(series, 3, 2, target=0)
+    assert X.dtype == dtype and y.dtype == dtype
+    for i in range(len(t)):
+        for h in range(2):
+            assert y[i, h] == series[t[i] + h, 0]
+        assert np.array_equal(X[i], series[t[i] - 3:t[i]])
+
+
+def test_make_windows_of_ints_and_lists_is_exact_in_float64():
+    big = np.arange(2**30, 2**30 + 12, dtype=np.int64)  # not representable in float32
+    X, y, t = make_windows(big, 4)
+    assert y.dtype == np.float64 and all(y[i, 0] == big[t[i]] for i in range(len(t)))
+    X, y, t = make_windows([0.1 * k for k in range(10)], 2)
+    assert y.dtype == np.float64 and y[0, 0] == 0.1 * 2
+    X, y, _ = make_windows(torch.arange(10, dtype=torch.float32), 2)
+    assert X.dtype == np.float32
