@@ -239,36 +239,54 @@ class ScriptedStep:
 
     ``ScriptedStep(next_ids, vocab_size)`` called as ``step(token, state)`` returns
     ``(logits, new_state)``: ``logits`` is a ``(vocab_size,)`` tensor that is 1.0 at every id in
-    ``next_ids[token]`` (several ids make a tie) and 0.0 elsewhere, and ``new_state`` counts the
-    calls so far (``None`` counts as 0). Because it is plain data, it can cross into the
-    sandbox where the grader runs student code; a test's own function cannot.
+    ``next_ids[token]`` (several ids make a tie) and 0.0 elsewhere, and ``new_state`` is
+    ``state + 1`` (``None`` counts as 0), so the state counts the calls. With
+    ``by_state={s: {token: ids}}`` the next ids depend on the state as well: when the state
+    passed in is ``s`` and ``by_state[s]`` has ``token``, those ids win. A test can so tell
+    whether student code threads the state from step to step and starts from the caller's
+    state. Because it is plain data, it can cross into the sandbox where the grader runs
+    student code; a test's own function cannot.
     """
 
-    def __init__(self, next_ids: dict, vocab_size: int):
+    def __init__(self, next_ids: dict, vocab_size: int, *, by_state: dict | None = None):
         if isinstance(vocab_size, bool) or not isinstance(vocab_size, int) or vocab_size < 1:
             raise ValueError(f"ScriptedStep: vocab_size must be a positive int, got {vocab_size!r}")
-        table = {}
-        for tok, nxt in dict(next_ids).items():
-            ids = [nxt] if isinstance(nxt, int) else list(nxt)
-            if not ids or not all(isinstance(i, int) and 0 <= i < vocab_size for i in ids + [tok]):
-                raise ValueError(f"ScriptedStep: next_ids[{tok!r}] = {nxt!r} must be ids in [0, {vocab_size})")
-            table[int(tok)] = ids
-        self.next_ids, self.vocab_size = table, vocab_size
+
+        def table_of(mapping, where):
+            table = {}
+            for tok, nxt in dict(mapping).items():
+                ids = [nxt] if isinstance(nxt, int) else list(nxt)
+                if not ids or not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < vocab_size
+                                      for i in ids + [tok]):
+                    raise ValueError(f"ScriptedStep: {where}[{tok!r}] = {nxt!r} must be ids in [0, {vocab_size})")
+                table[int(tok)] = ids
+            return table
+
+        self.next_ids, self.vocab_size = table_of(next_ids, "next_ids"), vocab_size
+        self.by_state = {}
+        for st, mapping in dict(by_state or {}).items():
+            if isinstance(st, bool) or not isinstance(st, int):
+                raise ValueError(f"ScriptedStep: by_state keys must be int states, got {st!r}")
+            self.by_state[st] = table_of(mapping, f"by_state[{st}]")
 
     def __call__(self, token, state):
         token = int(token)
-        if token not in self.next_ids:
-            raise KeyError(f"ScriptedStep: no next token for {token}")
+        now = 0 if state is None else int(state)
+        ids = self.by_state.get(now, {}).get(token, self.next_ids.get(token))
+        if ids is None:
+            raise KeyError(f"ScriptedStep: no next token for {token} (state {now})")
         logits = torch.zeros(self.vocab_size)  # (V,)
-        logits[self.next_ids[token]] = 1.0
-        return logits, (0 if state is None else int(state)) + 1
+        logits[ids] = 1.0
+        return logits, now + 1
 
     def to_data(self) -> dict:
-        return {"next_ids": {str(k): v for k, v in self.next_ids.items()}, "vocab_size": self.vocab_size}
+        return {"next_ids": {str(k): v for k, v in self.next_ids.items()}, "vocab_size": self.vocab_size,
+                "by_state": {str(s): {str(k): v for k, v in t.items()} for s, t in self.by_state.items()}}
 
     @classmethod
     def from_data(cls, data: dict) -> "ScriptedStep":
-        return cls({int(k): v for k, v in data["next_ids"].items()}, int(data["vocab_size"]))
+        by_state = {int(s): {int(k): v for k, v in t.items()} for s, t in dict(data.get("by_state") or {}).items()}
+        return cls({int(k): v for k, v in data["next_ids"].items()}, int(data["vocab_size"]), by_state=by_state)
 
 
 def _type_names(exc: BaseException) -> list[str]:
@@ -794,11 +812,66 @@ def _as_list(value: Any) -> Any:
         return value.tolist()
     if isinstance(value, (list, tuple)):
         return [_as_list(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_list(v) for k, v in value.items()}
+    if isinstance(value, np.generic):
+        return value.item()
     return value
+
+
+def _kind(value: Any) -> str:
+    """A value's kind for strict equality: 'int', 'float', 'bool', 'tensor[int64]', 'array[i]', ..."""
+    if isinstance(value, torch.Tensor):
+        return f"torch.Tensor(dtype={value.dtype})"
+    if isinstance(value, np.ndarray):
+        return f"numpy 배열(dtype 종류 {'정수' if value.dtype.kind in 'iu' else value.dtype.kind})" \
+            if value.dtype.kind in "iu" else f"numpy 배열(dtype={value.dtype})"
+    return _type_name(value)
+
+
+def _strict_difference(got: Any, want: Any, path: str = "") -> str | None:
+    """Where ``got`` first differs from ``want`` in kind (type, dtype), or ``None``."""
+    where = path or "(값)"
+    if isinstance(want, (torch.Tensor, np.ndarray)) or isinstance(got, (torch.Tensor, np.ndarray)):
+        if _kind(got) != _kind(want):
+            return f"{where}의 종류가 다릅니다. 기대 {_kind(want)}, 실제 {_kind(got)}"
+        return None
+    if isinstance(want, (bool, int, float, complex, str, type(None))):
+        if type(got) is not type(want):
+            return f"{where}의 종류가 다릅니다. 기대 {_type_name(want)}, 실제 {_type_name(got)}"
+        return None
+    if isinstance(want, (list, tuple)):
+        if type(got) is not type(want):
+            return f"{where}의 종류가 다릅니다. 기대 {_type_name(want)}, 실제 {_type_name(got)}"
+        for i, (g, w) in enumerate(zip(got, want)):
+            diff = _strict_difference(g, w, f"{path}[{i}]")
+            if diff:
+                return diff
+        return None
+    if isinstance(want, dict):
+        if not isinstance(got, dict):
+            return f"{where}의 종류가 다릅니다. 기대 {_type_name(want)}, 실제 {_type_name(got)}"
+        for k in want:
+            if k in got:
+                diff = _strict_difference(got[k], want[k], f"{path}[{k!r}]")
+                if diff:
+                    return diff
+    return None
 
 
 def _first_difference(got: Any, want: Any, path: str = "") -> str | None:
     """Where two nested lists first differ (``None`` if they are equal)."""
+    if isinstance(want, dict) or isinstance(got, dict):
+        if not (isinstance(want, dict) and isinstance(got, dict)):
+            return f"위치 {path or '(값)'}에서 기대 {_short(want)}, 실제 {_short(got)}"
+        if set(got) != set(want):
+            return (f"{path or '전체'}의 키가 다릅니다(기대 {sorted(map(str, want))}, "
+                    f"실제 {sorted(map(str, got))})")
+        for k in want:
+            diff = _first_difference(got[k], want[k], f"{path}[{k!r}]")
+            if diff:
+                return diff
+        return None
     if isinstance(want, list) and isinstance(got, list):
         if len(got) != len(want):
             return f"{path or '전체'}의 길이가 다릅니다(기대 {len(want)}, 실제 {len(got)})"
@@ -832,10 +905,25 @@ def _type_name(t: Any) -> str:
 class _Expect:
     """Checks that raise :class:`CheckFailed` with a Korean message (expected vs got)."""
 
-    def equal(self, got: Any, want: Any, what: str) -> None:
-        """``got`` equals ``want`` exactly; tensors/arrays are compared as nested lists."""
+    def equal(self, got: Any, want: Any, what: str, *, strict: bool = False) -> None:
+        """``got`` equals ``want`` exactly; tensors/arrays are compared as nested lists.
+
+        ``strict=True`` also requires the same kinds: a Python ``int`` where ``want`` is an int
+        (not ``3.0``, not a tensor), a tuple where it is a tuple, a tensor of the same dtype where
+        ``want`` is a tensor, an integer array where it is an integer array. Dicts (such as a
+        ``state_dict`` copied by :func:`to_data`) are compared key by key.
+        """
         if got is None and want is not None:
             raise CheckFailed(_none_hint(what))
+        if strict:
+            diff = _strict_difference(got, want)
+            if diff:
+                raise CheckFailed(f"{what}: {diff}.\n    기대: {_short(want)}\n    실제: {_short(got)}")
+        if isinstance(want, dict) or isinstance(got, dict):
+            diff = _first_difference(_as_list(got), _as_list(want))
+            if diff:
+                raise CheckFailed(f"{what}: 값이 다릅니다. {diff}.")
+            return
         if isinstance(want, (torch.Tensor, np.ndarray)) or isinstance(got, (torch.Tensor, np.ndarray)):
             gshape = tuple(getattr(got, "shape", ()))
             wshape = tuple(getattr(want, "shape", np.shape(want)))
@@ -858,7 +946,8 @@ class _Expect:
         w = torch.as_tensor(np.asarray(_as_list(want), dtype=np.float64))
         if g.shape != w.shape:
             raise CheckFailed(f"{what}: 모양(shape)이 다릅니다. 기대 {tuple(w.shape)}, 실제 {tuple(g.shape)}")
-        bad = ~((g - w).abs() <= atol + rtol * w.abs()) | (g.isnan() != w.isnan())
+        finite = g.isfinite() & w.isfinite()
+        bad = ~((finite & ((g - w).abs() <= atol + rtol * w.abs())) | (g == w)) | (g.isnan() != w.isnan())
         bad &= ~(g.isnan() & w.isnan())
         if bad.any():
             idx = tuple(int(i) for i in bad.nonzero()[0]) if g.dim() else ()

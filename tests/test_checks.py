@@ -353,3 +353,55 @@ def test_tampering_is_detected_and_never_passes():
     assert seqlab.checks.guard_intact() is None
     with pytest.raises(TypeError):
         seqlab.checks.QUESTION_FORBIDS["01-padding:q1"] = ()
+
+
+# ------------------------------------------------------------- stated requirements (issues 16, 19)
+
+def test_strict_equal_checks_kinds_not_only_values():
+    expect.equal(3.0, 3, "x")  # the lenient default stays
+    for got, want, words in [(3.0, 3, "실수(float)"), (torch.tensor(3), 3, "torch.Tensor"),
+                             (np.array([1.0, 2.0]), np.array([1, 2]), "float64"),
+                             (torch.tensor([1, 2], dtype=torch.int32), torch.tensor([1, 2]), "int32"),
+                             ([1, 2.0], [1, 2], "[1]"), ([1, 2], (1, 2), "리스트(list)"), (True, 1, "bool")]:
+        with pytest.raises(CheckFailed, match="종류가 다릅니다") as err:
+            expect.equal(got, want, "x", strict=True)
+        assert words in str(err.value), (got, want, str(err.value))
+    expect.equal(np.array([1, 2], dtype=np.int32), np.array([1, 2]), "x", strict=True)  # any integer array
+    expect.equal({"a": [1, (2, 3)]}, {"a": [1, (2, 3)]}, "x", strict=True)
+    with pytest.raises(CheckFailed, match="값이 다릅니다"):
+        expect.equal(4, 3, "x", strict=True)
+
+
+def test_equal_on_dicts_holding_tensors_and_close_with_infinities():
+    sd = to_data(nn.Linear(2, 3).state_dict())
+    expect.equal(sd, {k: v.clone() for k, v in sd.items()}, "state_dict")
+    expect.equal({"w": np.arange(3)}, {"w": [0, 1, 2]}, "d")
+    other = {k: v + 1 for k, v in sd.items()}
+    with pytest.raises(CheckFailed, match="'bias'|'weight'"):
+        expect.equal(other, sd, "state_dict")
+    with pytest.raises(CheckFailed, match="키가 다릅니다"):
+        expect.equal({"a": 1}, {"b": 1}, "d")
+    x = torch.tensor([1.0, float("inf"), -float("inf"), float("nan")])
+    expect.close(x, x.clone(), "x")
+    with pytest.raises(CheckFailed):
+        expect.close(torch.tensor([float("inf")]), torch.tensor([-float("inf")]), "x")
+    with pytest.raises(CheckFailed):
+        expect.close(torch.tensor([1e30]), torch.tensor([float("inf")]), "x")
+
+
+def test_scripted_step_logits_can_depend_on_the_state():
+    step = ScriptedStep({1: 2, 2: 3}, vocab_size=5, by_state={1: {2: 4}})
+    assert int(step(1, None)[0].argmax()) == 2 and step(1, None)[1] == 1
+    assert int(step(2, 1)[0].argmax()) == 4 and int(step(2, 0)[0].argmax()) == 3
+    again = ScriptedStep.from_data(step.to_data())
+    assert again.by_state == step.by_state and again.next_ids == step.next_ids
+    s = _student("def loop(step, state):\n    tok, out = 1, []\n    for _ in range(2):\n"
+                 "        logits, state = step(tok, state)\n        tok = int(logits.argmax())\n        out.append(tok)\n"
+                 "    return out\n"
+                 "def forgetful(step, state):\n    tok, out = 1, []\n    for _ in range(2):\n"
+                 "        logits, _ = step(tok, state)\n        tok = int(logits.argmax())\n        out.append(tok)\n"
+                 "    return out\n")
+    assert s.loop(step, None) == [2, 4] and s.forgetful(step, None) == [2, 3]
+    assert s.loop(step, 7) == [2, 3]  # the caller's state is used
+    with pytest.raises(ValueError, match="by_state keys"):
+        ScriptedStep({0: 1}, vocab_size=4, by_state={"x": {0: 1}})
