@@ -391,18 +391,21 @@ TOOL_GROUPS: Mapping[str, tuple[str, ...]] = MappingProxyType({
 # (tests/test_exercises.py checks it). Tests say ``with student.forbid("01-padding:q1"):``.
 QUESTION_FORBIDS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "01-padding:q1": ("@padding",),
-    "01-padding:q2": ("seqlab.data.lengths_to_mask",),
+    "01-padding:q2": ("torch.nn.Embedding", "torch.nn.functional.embedding"),
     "02-packing:q1": ("@packing",),
     "02-packing:q2": ("@packing",),
-    "02-packing:q3": ("seqlab.models.last_real_state", "torch.nn.utils.rnn.pack_padded_sequence"),
+    "02-packing:q3": ("seqlab.models.last_real_state",),
+    "02-packing:q4": ("torch.nn.utils.rnn.pad_packed_sequence", "torch.nn.utils.rnn.unpack_sequence"),
     "02-packing:q5": ("@packing",),
     "03-rnn:q1": ("@recurrent",),
     "03-rnn:q2": ("@recurrent",),
-    "03-rnn:q3": ("seqlab.models.last_real_state",),
     "03-rnn:q5": ("@recurrent",),
+    "03-rnn:q6": ("@recurrent",),
     "04-lstm-gru:q1": ("@recurrent",),
     "04-lstm-gru:q2": ("@recurrent",),
-    "04-lstm-gru:q3": ("@recurrent",),
+    "04-lstm-gru:q3": ("torch.nn.RNNBase.__init__", "torch.nn.RNNCellBase.__init__",
+                       "seqlab.models.ScratchRNNCell.__init__", "seqlab.models.ScratchLSTMCell.__init__",
+                       "seqlab.models.ScratchGRUCell.__init__", "seqlab.models.make_rnn"),
 })
 
 
@@ -645,6 +648,8 @@ def _make_watch():
             tamper_log.append("a profiler was already running when a forbid watch started")
             raise ForbiddenCall("검사 장치가 이미 다른 프로파일러에 쓰이고 있어 이 답을 확인할 수 없습니다")
         previous = getprofile()
+        if previous is not None and not isinstance(previous, types.FunctionType):
+            previous = None  # a C-level profiler (cProfile) cannot be handed back through sys.setprofile
         if use_profiler:
             _prepare_profiler(config(), activities)
             _enable_profiler(config(), activities)
