@@ -395,3 +395,37 @@ def test_public_checks_reject_stated_requirement_violations():
         for label in labels:
             passed = _case_results(setup, qs[q]["solution"] + [WRONG[(name, q)][label]], public)
             assert not all(passed), f"{name} {q}: the public check passes {label}"
+
+
+def _judge_scores(name: str, answers: dict[str, str], tmp_path, sandboxed: bool = False) -> dict[str, float]:
+    """Scores that ``seqlab-grade``'s judge gives a notebook made of the master's set-up cell, every
+    master solution, and ``answers`` ({question: code}) run after them (so they replace those)."""
+    from seqlab.tools.grading.judge import Case, Question, exercise_imports, judge
+    from seqlab.tools.grading.sandbox import Limits
+
+    setup, qs = _questions(name)
+    cells = [setup] + [c for q in sorted(qs) for c in qs[q]["solution"]] + list(answers.values())
+    questions = {q: Question(q, [Case(t, not _is_public(t), 1.0) for t in qs[q]["tests"]]) for q in answers}
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    report = judge(cells, questions, tmp_path / "log.txt", Limits(total=240, cell=120, call=30),
+                   sandboxed=sandboxed, extra=exercise_imports(ROOT / "notebooks" / f"{name}.ipynb"))
+    return report.scores
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["01-padding", "02-packing", "03-rnn", "04-lstm-gru"])
+def test_the_grader_gives_bypasses_no_points(name, tmp_path):
+    """Through the grader's judge (the student's code in its own process, in the sandbox where there is
+    one): two runs per exercise, with the first and the last bypass of every question; zero points each."""
+    from seqlab.tools.grading.sandbox import available
+
+    sandboxed = available() == ""
+    picks = {}
+    for (n, q), answers in BYPASS.items():
+        if n == name:
+            labels = list(answers)
+            picks[q] = [answers[labels[0]], answers[labels[-1]]]
+    for k in (0, 1):
+        answers = {q: codes[k] for q, codes in picks.items()}
+        scores = _judge_scores(name, answers, tmp_path / str(k), sandboxed=sandboxed)
+        assert scores == {q: 0.0 for q in answers}, scores
