@@ -595,6 +595,24 @@ def _make_watch():
     def config():
         return ProfilerConfig(ProfilerState.KINETO, False, False, False, False, False, _ExperimentalConfig())
 
+    dup, dup2, close, devnull, O_WRONLY = os.dup, os.dup2, os.close, os.devnull, os.O_WRONLY
+
+    def quietly(fn, *args):
+        """``fn(*args)`` with file descriptor 2 sent to /dev/null: the profiler's C++ side logs a
+        line per start and stop, which Jupyter would show under the student's check."""
+        try:
+            saved = dup(2)
+        except OSError:
+            return fn(*args)
+        try:
+            null = os.open(devnull, O_WRONLY)
+            dup2(null, 2)
+            close(null)
+            return fn(*args)
+        finally:
+            dup2(saved, 2)
+            close(saved)
+
     def watched(rules: list, fn: Callable[[], Any]) -> Any:
         """Run ``fn()`` (student code); raise ForbiddenCall if it ran a forbidden operation."""
         by_qualname: dict[str, list] = {}
@@ -651,8 +669,8 @@ def _make_watch():
         if previous is not None and not isinstance(previous, types.FunctionType):
             previous = None  # a C-level profiler (cProfile) cannot be handed back through sys.setprofile
         if use_profiler:
-            _prepare_profiler(config(), activities)
-            _enable_profiler(config(), activities)
+            quietly(_prepare_profiler, config(), activities)
+            quietly(_enable_profiler, config(), activities)
         t_setprofile(hook)
         setprofile(hook)
         error = None
@@ -667,7 +685,7 @@ def _make_watch():
             events = None
             if use_profiler:
                 if _profiler_enabled():
-                    events = _disable_profiler().events()
+                    events = quietly(_disable_profiler).events()
                 else:
                     tamper_log.append("the profiler was stopped inside student code")
         if not still_ours:
@@ -711,7 +729,7 @@ def _make_watch():
         return None
 
     sealed += [(None, "watched", watched, watched.__code__), (None, "intact", intact, intact.__code__),
-               (None, "config", config, config.__code__)]
+               (None, "config", config, config.__code__), (None, "quietly", quietly, quietly.__code__)]
     return watched, intact, sealed, tamper_log
 
 
