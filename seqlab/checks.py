@@ -455,8 +455,11 @@ def _aten_exists(name: str) -> bool:
         return False
 
 
+_QUALNAME = "co_qualname" if hasattr((lambda: None).__code__, "co_qualname") else "co_name"  # 3.11+ / 3.10
+
+
 def _code_key(code: types.CodeType) -> tuple:
-    return (code.co_qualname, code.co_filename, code.co_code)
+    return (getattr(code, _QUALNAME), code.co_filename, code.co_code)
 
 
 def _codes_of(obj: Any, depth: int = 0) -> list[types.CodeType]:
@@ -580,6 +583,7 @@ def _make_watch():
     realpath = os.path.realpath
     activities = {ProfilerActivity.CPU}
     tamper_log: list[str] = []
+    running = [False]  # our profiler session is on (an interrupted watch may leave it on)
     suspicious = {id(f): n for f, n in [
         (sys.setprofile, "sys.setprofile"), (sys.settrace, "sys.settrace"),
         (threading.setprofile, "threading.setprofile"), (threading.settrace, "threading.settrace"),
@@ -632,16 +636,18 @@ def _make_watch():
                     exact_ops[op] = rule.name
         hits: list[tuple[str, str]] = []
         own_code = watched.__code__
+        qual_attr = _QUALNAME
         file_cache: dict[str, str | None] = {}
 
         def hook(frame, event, arg):
             if event == "call":
                 code = frame.f_code
-                cands = by_qualname.get(code.co_qualname)
+                qualname = getattr(code, qual_attr)
+                cands = by_qualname.get(qualname)
                 if cands:
                     for f, c, name in cands:
                         if code.co_filename == f or code.co_code == c:
-                            hits.append((name, code.co_qualname))
+                            hits.append((name, qualname))
                             break
                 if files:
                     fname = code.co_filename
@@ -651,7 +657,7 @@ def _make_watch():
                         where = next((n for p, n in files if real == p or real.startswith(p)), None)
                         file_cache[fname] = where
                     if where is not None:
-                        hits.append((where, code.co_qualname))
+                        hits.append((where, getattr(code, qual_attr)))
             elif event == "c_call":
                 name = built.get(id(arg))
                 if name is not None:
@@ -662,6 +668,10 @@ def _make_watch():
                     hits.append(("(검사 장치)", what))
 
         use_profiler = bool(exact_ops or prefix_ops)
+        if use_profiler and _profiler_enabled() and running[0]:  # ours, left on by an interrupted watch
+            running[0] = False
+            with contextlib.suppress(Exception):
+                quietly(_disable_profiler)
         if use_profiler and _profiler_enabled():
             tamper_log.append("a profiler was already running when a forbid watch started")
             raise ForbiddenCall("검사 장치가 이미 다른 프로파일러에 쓰이고 있어 이 답을 확인할 수 없습니다")
@@ -671,6 +681,7 @@ def _make_watch():
         if use_profiler:
             quietly(_prepare_profiler, config(), activities)
             quietly(_enable_profiler, config(), activities)
+            running[0] = True
         t_setprofile(hook)
         setprofile(hook)
         error = None
@@ -685,6 +696,7 @@ def _make_watch():
             events = None
             if use_profiler:
                 if _profiler_enabled():
+                    running[0] = False
                     events = quietly(_disable_profiler).events()
                 else:
                     tamper_log.append("the profiler was stopped inside student code")
@@ -1204,7 +1216,7 @@ def _seal() -> None:
               (module, ("_watched", "_intact", "_run_student", "_compile_name", "_compile_cached", "_codes_of",
                         "forbidden_names", "guard_intact", "_note_if_broken", "run_case", "ForbiddenCall",
                         "CheckFailed", "local_student", "check_namespace", "OPERATIONS", "TOOL_GROUPS",
-                        "QUESTION_FORBIDS"))]
+                        "QUESTION_FORBIDS", "_QUALNAME", "_make_watch", "_Rule"))]
     for owner, attrs in places:
         for attr in attrs:
             value = vars(owner)[attr] if isinstance(owner, type) else getattr(owner, attr)
