@@ -277,6 +277,10 @@ def test_forbid_catches_copies_and_modules_loaded_again(tmp_path):
                 fn([[1, 2], [3]])
         assert s.honest([[1, 2], [3]]).tolist() == [[1, 2], [3, 0]]
     assert s.via_nested([[1, 2], [3]]).tolist() == [[1, 2], [3, 0]]
+    import sys
+
+    sys.modules.pop("other_name", None)
+    sys.modules.pop("mydata", None)
 
 
 def test_forbid_message_names_the_operation_and_the_test_code_is_not_watched():
@@ -405,3 +409,17 @@ def test_scripted_step_logits_can_depend_on_the_state():
     assert s.loop(step, 7) == [2, 3]  # the caller's state is used
     with pytest.raises(ValueError, match="by_state keys"):
         ScriptedStep({0: 1}, vocab_size=4, by_state={"x": {0: 1}})
+
+
+def test_the_public_check_in_the_notebook_enforces_the_question_forbids():
+    forbidding = ('OK_FORMAT = True\n\ntest = {"name": "q1", "points": 1, "suites": [{"cases": [\n'
+                  '    {"code": ">>> with student.forbid(\'01-padding:q1\'):\\n...     out = student.double([[1], [2, 3]])\\n'
+                  '>>> expect.equal(out, [[1, 0], [2, 3]], \'double\')\\n", "hidden": False, "locked": False}],\n'
+                  '  "scored": True, "setup": "", "teardown": "", "type": "doctest"}]}\n')
+    ns = {"torch": torch}
+    exec("import functools, torch.nn.utils.rnn as R\n_p = functools.partial(R.pad_sequence, batch_first=True)\n"  # noqa: S102
+         "def double(x):\n    return _p([torch.tensor(s) for s in x])\n", ns)
+    report = repr(Checker("demo", pack_tests({"q1.py": forbidding}), ns).check("q1"))
+    assert "0개 통과" in report and "torch.nn.utils.rnn.pad_sequence" in report and "직접 구현" in report
+    exec("def double(x):\n    L = max(map(len, x))\n    return torch.tensor([s + [0] * (L - len(s)) for s in x])\n", ns)  # noqa: S102
+    assert "모두 통과" in repr(Checker("demo", pack_tests({"q1.py": forbidding}), ns).check("q1"))
