@@ -1216,10 +1216,12 @@ def _seal() -> None:
               (module, ("_watched", "_intact", "_run_student", "_compile_name", "_compile_cached", "_codes_of",
                         "forbidden_names", "guard_intact", "_note_if_broken", "run_case", "ForbiddenCall",
                         "CheckFailed", "local_student", "check_namespace", "OPERATIONS", "TOOL_GROUPS",
-                        "QUESTION_FORBIDS", "_QUALNAME", "_make_watch", "_Rule"))]
+                        "QUESTION_FORBIDS", "_QUALNAME", "_make_watch", "_Rule", "to_data", "is_data")),
+              (builtins, ("isinstance", "issubclass", "getattr", "hasattr", "setattr", "callable", "len", "type",
+                          "next", "iter", "__import__", "exec", "compile"))]
     for owner, attrs in places:
         for attr in attrs:
-            value = vars(owner)[attr] if isinstance(owner, type) else getattr(owner, attr)
+            value = vars(owner)[attr] if isinstance(owner, type) and owner is not builtins else getattr(owner, attr)
             _SEALED.append((owner, attr, value, getattr(value, "__code__", None)))
             inner = getattr(value, "__wrapped__", None)
             if inner is not None and hasattr(inner, "__code__"):
