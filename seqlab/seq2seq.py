@@ -256,20 +256,36 @@ class EncoderDecoder(nn.Module):
 def masked_cross_entropy(logits: torch.Tensor, target: torch.Tensor, pad_id: int = PAD_ID) -> torch.Tensor:
     """Mean cross-entropy over the real (non-``pad_id``) target positions only. (7장)
 
-    ``logits`` ``(B, T, V)``, ``target`` ``(B, T)``. The same as
-    ``F.cross_entropy(logits.transpose(1, 2), target, ignore_index=pad_id)``; written out so that
-    the mask is visible: a padded position adds nothing to the sum and nothing to the count.
+    ``logits`` ``(B, T, V)`` (float), ``target`` ``(B, T)`` (long). On valid input the same as
+    ``F.cross_entropy(logits.transpose(1, 2), target, ignore_index=pad_id)``, for any ``pad_id``
+    (``-100`` included); written out so that the mask is visible. Padded positions are zeroed
+    *before* the softmax, so a padded position adds nothing to the sum, nothing to the count,
+    and no gradient, whatever its logits hold (``±inf`` or NaN included). A real target must be
+    an id in ``[0, V)``.
     """
-    if not isinstance(logits, torch.Tensor) or logits.dim() != 3:
-        raise ValueError(f"logits must be a (B, T, V) tensor, got {getattr(logits, 'shape', type(logits))}")
+    if not isinstance(logits, torch.Tensor) or logits.dim() != 3 or not logits.is_floating_point():
+        raise ValueError(f"logits must be a float (B, T, V) tensor, got "
+                         f"{getattr(logits, 'dtype', type(logits).__name__)} {tuple(getattr(logits, 'shape', ()))}")
     if not isinstance(target, torch.Tensor) or target.dtype != torch.long or target.shape != logits.shape[:2]:
         raise ValueError(f"target must be a LongTensor of shape (B, T) = {tuple(logits.shape[:2])}, "
-                         f"got {getattr(target, 'shape', type(target))}")
+                         f"got {getattr(target, 'dtype', type(target).__name__)} {tuple(getattr(target, 'shape', ()))}")
+    if isinstance(pad_id, bool) or not isinstance(pad_id, int):
+        raise TypeError(f"pad_id must be an int (any value, -100 included), got {pad_id!r}")
     mask = target != pad_id  # (B, T)
     if not mask.any():
         raise ValueError(f"target holds only pad_id={pad_id}; there is no position to score")
-    logp = F.log_softmax(logits, dim=-1)  # (B, T, V)
-    nll = -logp.gather(-1, target.unsqueeze(-1)).squeeze(-1)  # (B, T)
+    V = logits.shape[-1]
+    real_target = target[mask]  # (N,)
+    if bool(((real_target < 0) | (real_target >= V)).any()):
+        bad = real_target[(real_target < 0) | (real_target >= V)][0].item()
+        raise ValueError(f"target holds id {bad} at a real position; ids must be in [0, V={V}) "
+                         f"or equal pad_id={pad_id}")
+    # padded rows are replaced by zeros *before* the softmax, so whatever they held (inf, NaN)
+    # never enters a sum; their gradient is zero
+    safe = logits.masked_fill(~mask.unsqueeze(-1), 0.0)  # (B, T, V)
+    logp = F.log_softmax(safe, dim=-1)  # (B, T, V)
+    index = target.masked_fill(~mask, 0).unsqueeze(-1)  # (B, T, 1): any pad_id, -100 included
+    nll = -logp.gather(-1, index).squeeze(-1)  # (B, T): finite at padded positions
     return (nll * mask).sum() / mask.sum()
 
 

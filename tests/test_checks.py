@@ -219,3 +219,207 @@ def test_run_case_never_raises_for_a_failing_test():
     r = run_case("a, b = student.f()", s)
     assert not r.passed and r.answered and "TypeError" in r.message
     assert run_case("expect.equal(1, 1, 'x')", s).passed
+
+
+# ------------------------------------------------------------- forbidding operations (issue 16)
+
+_LSTM_ARGS = "x = torch.randn(2, 3); h = torch.zeros(2, 4); c = torch.zeros(2, 4)\n" \
+             "W = torch.randn(16, 3); U = torch.randn(16, 4); b = torch.zeros(16)\n"
+BYPASSES = {
+    "torch._VF": "def f():\n" + "    " + _LSTM_ARGS.replace("\n", "\n    ") + "return torch._VF.lstm_cell(x, (h, c), W, U, b, b)[0]",
+    "torch.ops.aten": "def f():\n    " + _LSTM_ARGS.replace("\n", "\n    ") + "return torch.ops.aten.lstm_cell(x, [h, c], W, U, b, b)[0]",
+    "torch.lstm_cell": "def f():\n    " + _LSTM_ARGS.replace("\n", "\n    ") + "return torch.lstm_cell(x, (h, c), W, U, b, b)[0]",
+    "module built before": "cell = nn.LSTMCell(3, 4)\ndef f():\n    return cell(torch.randn(2, 3))[0]",
+    "scratch cell": "from seqlab.models import ScratchLSTMCell as S\ncell = S(3, 4)\n"
+                    "def f():\n    return cell(torch.randn(2, 3), (torch.zeros(2, 4), torch.zeros(2, 4)))[0]",
+    "other recurrent layer": "def f():\n    return nn.GRUCell(3, 4)(torch.randn(2, 3))",
+    "partial": "import functools\nfrom seqlab.models import unroll\ng = functools.partial(unroll, nn.RNNCell(3, 4))\n"
+               "def f():\n    return g(torch.randn(1, 2, 3))[0]",
+}
+
+
+@pytest.mark.parametrize("route", sorted(BYPASSES))
+def test_forbid_catches_the_operation_on_every_route(route):
+    s = _student(BYPASSES[route])
+    with s.forbid("@recurrent"):
+        with pytest.raises(CheckFailed, match="쓰지 않고 직접 구현"):
+            s.f()
+    assert isinstance(s.f(), torch.Tensor)  # allowed again after the block
+    assert seqlab.checks.guard_intact() is None
+
+
+def test_forbid_catches_copies_and_modules_loaded_again(tmp_path):
+    import shutil
+
+    shutil.copy(seqlab.data.__file__, tmp_path / "mydata.py")  # a copy of the module file elsewhere
+    code = ("import importlib.util, sys, types, seqlab.data\n"
+            f"spec = importlib.util.spec_from_file_location('other_name', {seqlab.data.__file__!r})\n"
+            "again = importlib.util.module_from_spec(spec); sys.modules['other_name'] = again\n"
+            "spec.loader.exec_module(again)\n"
+            f"spec2 = importlib.util.spec_from_file_location('mydata', {str(tmp_path / 'mydata.py')!r})\n"
+            "copied = importlib.util.module_from_spec(spec2); sys.modules['mydata'] = copied\n"
+            "spec2.loader.exec_module(copied)\n"
+            "fn = seqlab.data.pad_sequences\n"
+            "clone = types.FunctionType(fn.__code__, fn.__globals__, 'clone', fn.__defaults__)\n"
+            "clone.__kwdefaults__ = fn.__kwdefaults__\n"
+            "def via_reload(x):\n    return again.pad_sequences(x)[0]\n"
+            "def via_copy_file(x):\n    return copied.pad_sequences(x)[0]\n"
+            "def via_clone(x):\n    return clone(x)[0]\n"
+            "def via_torch_private(x):\n"
+            "    return torch._C._nn.pad_sequence([torch.tensor(s) for s in x], True, 0.0, 'right')\n"
+            "def via_nested(x):\n"
+            "    return torch.nested.nested_tensor([torch.tensor(s) for s in x]).to_padded_tensor(0)\n"
+            "def honest(x):\n    L = max(map(len, x))\n    return torch.tensor([s + [0] * (L - len(s)) for s in x])\n")
+    s = _student(code)
+    with s.forbid("01-padding:q1"):
+        for fn in (s.via_reload, s.via_copy_file, s.via_clone, s.via_torch_private, s.via_nested):
+            with pytest.raises(CheckFailed, match="쓰지 않고 직접 구현"):
+                fn([[1, 2], [3]])
+        assert s.honest([[1, 2], [3]]).tolist() == [[1, 2], [3, 0]]
+    assert s.via_nested([[1, 2], [3]]).tolist() == [[1, 2], [3, 0]]
+    import sys
+
+    sys.modules.pop("other_name", None)
+    sys.modules.pop("mydata", None)
+
+
+def test_forbid_message_names_the_operation_and_the_test_code_is_not_watched():
+    s = _student("def f(x, l):\n    return torch.ops.aten._pack_padded_sequence(x, l, True)[0]\n")
+    from torch.nn.utils.rnn import pack_padded_sequence
+
+    with s.forbid("torch.nn.utils.rnn.pack_padded_sequence"):
+        want = pack_padded_sequence(torch.zeros(2, 3), torch.tensor([3, 1]), batch_first=True)  # the test's own
+        with pytest.raises(CheckFailed) as err:
+            s.f(torch.zeros(2, 3), torch.tensor([3, 1]))
+    assert "`torch.nn.utils.rnn.pack_padded_sequence`" in str(err.value)
+    assert "aten::_pack_padded_sequence" in str(err.value) and want.batch_sizes.tolist() == [2, 1, 1]
+
+
+@pytest.mark.parametrize("name", ["torch.nn.GRU", "torch.nn.functional.scaled_dot_product_attention",
+                                  "seqlab.attention.*", "seqlab.attention", "seqlab.attention.masked_softmax",
+                                  "torch.nn.utils.rnn.pack_padded_sequence", "torch.nn.functional.cross_entropy",
+                                  "aten::lstm_cell", "torch.ops.aten.gru_cell", "math.factorial"])
+def test_generic_rule_handles_any_importable_dotted_name(name):
+    rules = [seqlab.checks._compile_name(n) for n in seqlab.checks.forbidden_names(name)]
+    assert rules and all(r.codes or r.files or r.ops or r.builtins for r in rules)
+
+
+def test_forbid_known_names_through_their_generic_rule():
+    s = _student("import seqlab.attention as A\nimport math\nimport torch.nn.functional as F\n"
+                 "def sdpa(q):\n    return torch._C._nn.scaled_dot_product_attention(q, q, q)\n"
+                 "def score(q):\n    return A.DotScore()(q, q)\n"
+                 "def gru(x):\n    return torch._VF.gru(x, torch.zeros(1, 1, 2), [torch.randn(6, 2), torch.randn(6, 2),"
+                 " torch.zeros(6), torch.zeros(6)], True, 1, 0.0, False, False, True)[0]\n"
+                 "def fact(n):\n    return math.factorial(n)\n"
+                 "def nll(x):\n    return F.nll_loss(F.log_softmax(x, -1), torch.tensor([0]))\n")
+    q = torch.randn(1, 2, 2)
+    cases = [("torch.nn.functional.scaled_dot_product_attention", s.sdpa, (q,)),
+             ("seqlab.attention.*", s.score, (q,)), ("torch.nn.GRU", s.gru, (torch.randn(1, 3, 2),)),
+             ("math.factorial", s.fact, (5,)), ("torch.nn.functional.cross_entropy", s.nll, (torch.randn(1, 3),))]
+    for name, fn, args in cases:
+        with s.forbid(name):
+            with pytest.raises(CheckFailed, match="직접 구현"):
+                fn(*args)
+        fn(*args)
+
+
+def test_forbid_rejects_unknown_names_groups_and_questions():
+    s = _student("")
+    for bad, match in [("seqlab.no_such_function", "cannot find"), ("@nothing", "tool group"),
+                       ("99-none:q1", "no question")]:
+        with pytest.raises(ValueError, match=match):
+            with s.forbid(bad):
+                pass
+
+
+def test_tampering_is_detected_and_never_passes():
+    s = _student("import sys\n"
+                 "def unhook(x):\n    sys.setprofile(None)\n    return torch.nn.utils.rnn.pad_sequence(x)\n")
+    assert seqlab.checks.guard_intact() is None
+    with s.forbid("torch.nn.utils.rnn.pad_sequence"):
+        with pytest.raises(CheckFailed, match="검사 장치"):
+            s.unhook([torch.ones(2), torch.ones(1)])
+    reason = seqlab.checks.guard_intact()
+    assert reason and "sys.setprofile" in reason
+    seqlab.checks._TAMPER_LOG.clear()
+    original = seqlab.checks.LocalStudent.forbid
+    try:
+        seqlab.checks.LocalStudent.forbid = lambda self, *names: __import__("contextlib").nullcontext()
+        assert "LocalStudent.forbid was replaced" in seqlab.checks.guard_intact()
+    finally:
+        seqlab.checks.LocalStudent.forbid = original
+    code = seqlab.checks._run_student.__code__
+    try:
+        seqlab.checks._run_student.__code__ = (lambda student, fn: fn()).__code__
+        assert "code of" in seqlab.checks.guard_intact()
+    finally:
+        seqlab.checks._run_student.__code__ = code
+    assert seqlab.checks.guard_intact() is None
+    with pytest.raises(TypeError):
+        seqlab.checks.QUESTION_FORBIDS["01-padding:q1"] = ()
+
+
+# ------------------------------------------------------------- stated requirements (issues 16, 19)
+
+def test_strict_equal_checks_kinds_not_only_values():
+    expect.equal(3.0, 3, "x")  # the lenient default stays
+    for got, want, words in [(3.0, 3, "실수(float)"), (torch.tensor(3), 3, "torch.Tensor"),
+                             (np.array([1.0, 2.0]), np.array([1, 2]), "float64"),
+                             (torch.tensor([1, 2], dtype=torch.int32), torch.tensor([1, 2]), "int32"),
+                             ([1, 2.0], [1, 2], "[1]"), ([1, 2], (1, 2), "리스트(list)"), (True, 1, "bool")]:
+        with pytest.raises(CheckFailed, match="종류가 다릅니다") as err:
+            expect.equal(got, want, "x", strict=True)
+        assert words in str(err.value), (got, want, str(err.value))
+    expect.equal(np.array([1, 2], dtype=np.int32), np.array([1, 2]), "x", strict=True)  # any integer array
+    expect.equal({"a": [1, (2, 3)]}, {"a": [1, (2, 3)]}, "x", strict=True)
+    with pytest.raises(CheckFailed, match="값이 다릅니다"):
+        expect.equal(4, 3, "x", strict=True)
+
+
+def test_equal_on_dicts_holding_tensors_and_close_with_infinities():
+    sd = to_data(nn.Linear(2, 3).state_dict())
+    expect.equal(sd, {k: v.clone() for k, v in sd.items()}, "state_dict")
+    expect.equal({"w": np.arange(3)}, {"w": [0, 1, 2]}, "d")
+    other = {k: v + 1 for k, v in sd.items()}
+    with pytest.raises(CheckFailed, match="'bias'|'weight'"):
+        expect.equal(other, sd, "state_dict")
+    with pytest.raises(CheckFailed, match="키가 다릅니다"):
+        expect.equal({"a": 1}, {"b": 1}, "d")
+    x = torch.tensor([1.0, float("inf"), -float("inf"), float("nan")])
+    expect.close(x, x.clone(), "x")
+    with pytest.raises(CheckFailed):
+        expect.close(torch.tensor([float("inf")]), torch.tensor([-float("inf")]), "x")
+    with pytest.raises(CheckFailed):
+        expect.close(torch.tensor([1e30]), torch.tensor([float("inf")]), "x")
+
+
+def test_scripted_step_logits_can_depend_on_the_state():
+    step = ScriptedStep({1: 2, 2: 3}, vocab_size=5, by_state={1: {2: 4}})
+    assert int(step(1, None)[0].argmax()) == 2 and step(1, None)[1] == 1
+    assert int(step(2, 1)[0].argmax()) == 4 and int(step(2, 0)[0].argmax()) == 3
+    again = ScriptedStep.from_data(step.to_data())
+    assert again.by_state == step.by_state and again.next_ids == step.next_ids
+    s = _student("def loop(step, state):\n    tok, out = 1, []\n    for _ in range(2):\n"
+                 "        logits, state = step(tok, state)\n        tok = int(logits.argmax())\n        out.append(tok)\n"
+                 "    return out\n"
+                 "def forgetful(step, state):\n    tok, out = 1, []\n    for _ in range(2):\n"
+                 "        logits, _ = step(tok, state)\n        tok = int(logits.argmax())\n        out.append(tok)\n"
+                 "    return out\n")
+    assert s.loop(step, None) == [2, 4] and s.forgetful(step, None) == [2, 3]
+    assert s.loop(step, 7) == [2, 3]  # the caller's state is used
+    with pytest.raises(ValueError, match="by_state keys"):
+        ScriptedStep({0: 1}, vocab_size=4, by_state={"x": {0: 1}})
+
+
+def test_the_public_check_in_the_notebook_enforces_the_question_forbids():
+    forbidding = ('OK_FORMAT = True\n\ntest = {"name": "q1", "points": 1, "suites": [{"cases": [\n'
+                  '    {"code": ">>> with student.forbid(\'01-padding:q1\'):\\n...     out = student.double([[1], [2, 3]])\\n'
+                  '>>> expect.equal(out, [[1, 0], [2, 3]], \'double\')\\n", "hidden": False, "locked": False}],\n'
+                  '  "scored": True, "setup": "", "teardown": "", "type": "doctest"}]}\n')
+    ns = {"torch": torch}
+    exec("import functools, torch.nn.utils.rnn as R\n_p = functools.partial(R.pad_sequence, batch_first=True)\n"  # noqa: S102
+         "def double(x):\n    return _p([torch.tensor(s) for s in x])\n", ns)
+    report = repr(Checker("demo", pack_tests({"q1.py": forbidding}), ns).check("q1"))
+    assert "0개 통과" in report and "torch.nn.utils.rnn.pad_sequence" in report and "직접 구현" in report
+    exec("def double(x):\n    L = max(map(len, x))\n    return torch.tensor([s + [0] * (L - len(s)) for s in x])\n", ns)  # noqa: S102
+    assert "모두 통과" in repr(Checker("demo", pack_tests({"q1.py": forbidding}), ns).check("q1"))

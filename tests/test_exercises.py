@@ -134,3 +134,46 @@ def test_master_solutions_score_full_marks(assigned, name, tmp_path):
     solved = assigned / name / "autograder" / f"{name}.ipynb"
     scores = otter_run(autograder_zip(assigned, name), solved, tmp_path / "out")
     assert scores and all(score == possible for score, possible in scores.values()), scores
+
+
+def _question_cells(name):
+    nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+    out, cur, in_tests = {}, None, False
+    for cell in nb.cells:
+        if cell.cell_type == "raw" and cell.source.startswith("# BEGIN QUESTION"):
+            cur = cell.source.split("name:")[1].split()[0]
+            out[cur] = {"markdown": "", "tests": []}
+        elif cell.cell_type == "raw":
+            in_tests = {"# BEGIN TESTS": True, "# END TESTS": False}.get(cell.source.strip(), in_tests)
+        elif cur and cell.cell_type == "markdown" and not out[cur]["markdown"]:
+            out[cur]["markdown"] = cell.source
+        elif cur and in_tests and cell.cell_type == "code":
+            out[cur]["tests"].append(cell.source)
+    return nb.cells[1].source, out
+
+
+def test_forbids_are_declared_once_shown_in_the_question_and_used_by_every_test():
+    """Each entry of seqlab.checks.QUESTION_FORBIDS: the question's text and the exercise intro name
+    every forbidden tool, and every test of the question (public and hidden) calls the student
+    under that forbid; no test of these exercises spells its own list of names."""
+    from seqlab.checks import QUESTION_FORBIDS, forbidden_names
+
+    for name in EXERCISES[:4]:
+        intro, questions = _question_cells(name)
+        for q, parts in questions.items():
+            key = f"{name}:{q}"
+            for test in parts["tests"]:
+                for line in test.splitlines():
+                    if "student.forbid(" in line:
+                        assert f'student.forbid("{key}")' in line, (key, line)
+            if key not in QUESTION_FORBIDS:
+                continue
+            for dotted in forbidden_names(key):
+                short = next(p for p in reversed(dotted.rstrip(".*").split(".")) if not p.startswith("__"))
+                assert f"`{dotted}`" in parts["markdown"] or short in parts["markdown"], (key, dotted)
+                assert short in intro, (name, dotted)
+            for test in parts["tests"]:
+                assert f'student.forbid("{key}")' in test, (key, test[:80])
+    for key in QUESTION_FORBIDS:
+        name, q = key.split(":")
+        assert name in EXERCISES and q in _question_cells(name)[1], key
