@@ -482,6 +482,10 @@ def _codes_of(obj: Any, depth: int = 0) -> list[types.CodeType]:
         for f in (obj.fget, obj.fset):
             if f is not None:
                 codes += _codes_of(f, depth + 1)
+    else:  # a C-level wrapper around Python code (numpy's array-function dispatchers)
+        inner = getattr(obj, "_implementation", None) or getattr(obj, "__wrapped__", None)
+        if isinstance(inner, types.FunctionType):
+            codes += _codes_of(inner, depth + 1)
     return codes
 
 
@@ -561,6 +565,22 @@ def _compile_name(dotted: str) -> _Rule:
     raise ValueError(f"forbid: {dotted!r} is not a function, class, module or operator to forbid")
 
 
+def _builtin_key(fn: Any) -> tuple[str, str] | None:
+    """``(module, name)`` of a C function, however it is bound: ``unicodedata.normalize`` and
+    ``unicodedata.ucd_3_2_0.normalize`` (a method of another object) give the same key."""
+    name = getattr(fn, "__name__", None)
+    if not isinstance(name, str):
+        return None
+    owner = getattr(fn, "__self__", None)
+    if isinstance(owner, types.ModuleType):
+        module = owner.__name__
+    elif owner is not None and not isinstance(owner, type):
+        module = type(owner).__module__
+    else:
+        module = getattr(fn, "__module__", None)
+    return (module, name) if isinstance(module, str) and module != "builtins" else None
+
+
 def _make_watch():
     """The watch machinery, built once; its state lives in this closure (see :func:`guard_intact`)."""
     import os
@@ -622,6 +642,7 @@ def _make_watch():
         by_qualname: dict[str, list] = {}
         files: list[tuple[str, str]] = []
         built: dict[int, str] = {}
+        built_names: dict[str, dict[str, str]] = {}
         exact_ops: dict[str, str] = {}
         prefix_ops: list[tuple[str, str]] = []
         for rule in rules:
@@ -629,6 +650,10 @@ def _make_watch():
                 by_qualname.setdefault(q, []).append((f, c, rule.name))
             files += [(p, rule.name) for p in rule.files]
             built.update({id(b): rule.name for b in rule.builtins})
+            for b in rule.builtins:  # the same C function reached through another object
+                key = _builtin_key(b)
+                if key is not None:
+                    built_names.setdefault(key[1], {})[key[0]] = rule.name
             for op in rule.ops:
                 if op.endswith("*"):
                     prefix_ops.append((op[:-1], rule.name))
@@ -660,6 +685,11 @@ def _make_watch():
                         hits.append((where, getattr(code, qual_attr)))
             elif event == "c_call":
                 name = built.get(id(arg))
+                if name is None and built_names:
+                    owners = built_names.get(getattr(arg, "__name__", None))
+                    if owners:
+                        key = _builtin_key(arg)
+                        name = owners.get(key[0]) if key is not None else None
                 if name is not None:
                     hits.append((name, getattr(arg, "__name__", name)))
                 what = suspicious.get(id(arg))

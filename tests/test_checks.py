@@ -253,11 +253,11 @@ def test_forbid_catches_copies_and_modules_loaded_again(tmp_path):
 
     shutil.copy(seqlab.data.__file__, tmp_path / "mydata.py")  # a copy of the module file elsewhere
     code = ("import importlib.util, sys, types, seqlab.data\n"
-            f"spec = importlib.util.spec_from_file_location('other_name', {seqlab.data.__file__!r})\n"
-            "again = importlib.util.module_from_spec(spec); sys.modules['other_name'] = again\n"
+            f"spec = importlib.util.spec_from_file_location('seqlab.other_name', {seqlab.data.__file__!r})\n"
+            "again = importlib.util.module_from_spec(spec); sys.modules['seqlab.other_name'] = again\n"
             "spec.loader.exec_module(again)\n"
-            f"spec2 = importlib.util.spec_from_file_location('mydata', {str(tmp_path / 'mydata.py')!r})\n"
-            "copied = importlib.util.module_from_spec(spec2); sys.modules['mydata'] = copied\n"
+            f"spec2 = importlib.util.spec_from_file_location('seqlab.mydata', {str(tmp_path / 'mydata.py')!r})\n"
+            "copied = importlib.util.module_from_spec(spec2); sys.modules['seqlab.mydata'] = copied\n"
             "spec2.loader.exec_module(copied)\n"
             "fn = seqlab.data.pad_sequences\n"
             "clone = types.FunctionType(fn.__code__, fn.__globals__, 'clone', fn.__defaults__)\n"
@@ -279,8 +279,8 @@ def test_forbid_catches_copies_and_modules_loaded_again(tmp_path):
     assert s.via_nested([[1, 2], [3]]).tolist() == [[1, 2], [3, 0]]
     import sys
 
-    sys.modules.pop("other_name", None)
-    sys.modules.pop("mydata", None)
+    sys.modules.pop("seqlab.other_name", None)
+    sys.modules.pop("seqlab.mydata", None)
 
 
 def test_forbid_message_names_the_operation_and_the_test_code_is_not_watched():

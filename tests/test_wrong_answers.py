@@ -145,48 +145,7 @@ WRONG = {
         '텐서 구간을 돌려줌': 'def gate_rows(kind, gate, d_h):\n    order = {"lstm": ["input", "forget", "cell", "output"], "gru": ["reset", "update", "new"]}[kind]\n    if gate not in order:\n        raise ValueError\n    k = torch.tensor(order.index(gate))\n    return k * d_h, (k + 1) * d_h',
         'GRU에 forget을 물어도 오류 없음': 'def gate_rows(kind, gate, d_h):\n    order = ["input", "forget", "cell", "output"] if kind == "lstm" else ["reset", "update", "new"]\n    k = order.index(gate) if gate in order else 1\n    return k * d_h, (k + 1) * d_h',
     },
-    ('07-seq2seq', 'q1'): {
-        '패딩까지 모든 위치로 평균': 'def masked_nll(logits, target, pad_id):\n    logp = torch.log_softmax(logits, dim=-1)\n    return -logp.gather(-1, target.unsqueeze(-1)).squeeze(-1).mean()',
-        'pad_id 대신 0을 가림': 'def masked_nll(logits, target, pad_id):\n    logp = torch.log_softmax(logits, dim=-1)\n    nll = -logp.gather(-1, target.unsqueeze(-1)).squeeze(-1)\n    real = target != 0\n    return (nll * real).sum() / real.sum()',
-        '행마다 평균을 낸 뒤 평균': 'def masked_nll(logits, target, pad_id):\n    logp = torch.log_softmax(logits, dim=-1)\n    nll = -logp.gather(-1, target.unsqueeze(-1)).squeeze(-1)\n    real = (target != pad_id).float()\n    return ((nll * real).sum(1) / real.sum(1)).mean()',
-        'F.cross_entropy 호출': 'def masked_nll(logits, target, pad_id):\n    return F.cross_entropy(logits.transpose(1, 2), target, ignore_index=pad_id)',
-    },
-    ('07-seq2seq', 'q2'): {
-        'pad_sequences 호출': 'def shift_targets(seqs, sos_id, eos_id, pad_id):\n    from seqlab.data import pad_sequences\n    a, _ = pad_sequences([[sos_id] + list(s) for s in seqs], pad_id=pad_id)\n    b, _ = pad_sequences([list(s) + [eos_id] for s in seqs], pad_id=pad_id)\n    return a, b',
-        '늘 0으로 패딩': 'def shift_targets(seqs, sos_id, eos_id, pad_id):\n    T = max(len(s) for s in seqs) + 1\n    a = torch.zeros(len(seqs), T, dtype=torch.long)\n    b = torch.zeros(len(seqs), T, dtype=torch.long)\n    for i, s in enumerate(seqs):\n        a[i, :len(s) + 1] = torch.tensor([sos_id] + list(s))\n        b[i, :len(s) + 1] = torch.tensor(list(s) + [eos_id])\n    return a, b',
-        '입력과 목표를 바꿈': 'def shift_targets(seqs, sos_id, eos_id, pad_id):\n    T = max(len(s) for s in seqs) + 1\n    a = torch.full((len(seqs), T), pad_id, dtype=torch.long)\n    b = a.clone()\n    for i, s in enumerate(seqs):\n        a[i, :len(s) + 1] = torch.tensor(list(s) + [eos_id])\n        b[i, :len(s) + 1] = torch.tensor([sos_id] + list(s))\n    return a, b',
-    },
-    ('07-seq2seq', 'q3'): {
-        '끝난 행도 계속 argmax': 'def greedy_step(step_logits, done, eos_id, pad_id):\n    nxt = step_logits.argmax(-1)\n    return nxt, done | (nxt == eos_id)',
-        '이전 done을 잊음': 'def greedy_step(step_logits, done, eos_id, pad_id):\n    nxt = torch.where(done, torch.full_like(done, pad_id, dtype=torch.long), step_logits.argmax(-1))\n    return nxt, nxt == eos_id',
-        '동점이면 큰 id': 'def greedy_step(step_logits, done, eos_id, pad_id):\n    V = step_logits.shape[1]\n    nxt = V - 1 - step_logits.flip(-1).argmax(-1)\n    nxt = torch.where(done, torch.full_like(nxt, pad_id), nxt)\n    return nxt, done | (nxt == eos_id)',
-    },
-    ('07-seq2seq', 'q4'): {
-        '정답 너비로 잘라 비교': 'def exact_match_rate(pred, target, pad_id):\n    w = target.shape[1]\n    p = F.pad(pred, (0, max(0, w - pred.shape[1])), value=pad_id)[:, :w]\n    return (p == target).all(1).float().mean().item()',
-        '정답의 진짜 위치만 비교': 'def exact_match_rate(pred, target, pad_id):\n    w = max(pred.shape[1], target.shape[1])\n    p = F.pad(pred, (0, w - pred.shape[1]), value=pad_id)\n    t = F.pad(target, (0, w - target.shape[1]), value=pad_id)\n    return ((p == t) | (t == pad_id)).all(1).float().mean().item()',
-        '텐서를 돌려줌': 'def exact_match_rate(pred, target, pad_id):\n    w = max(pred.shape[1], target.shape[1])\n    p = F.pad(pred, (0, w - pred.shape[1]), value=pad_id)\n    t = F.pad(target, (0, w - target.shape[1]), value=pad_id)\n    return (p == t).all(1).float().mean()',
-    },
-    ('08-attention', 'q1'): {
-        '소프트맥스 뒤에 마스크를 곱함': 'def masked_softmax(scores, mask):\n    return torch.softmax(scores, -1) * mask.unsqueeze(1)',
-        '곱한 뒤 다시 정규화(빈 행 검사 없음)': 'def masked_softmax(scores, mask):\n    w = torch.softmax(scores, -1) * mask.unsqueeze(1)\n    return w / w.sum(-1, keepdim=True)',
-        '큰 음수로 채우고 빈 행 검사 없음': 'def masked_softmax(scores, mask):\n    return torch.softmax(scores.masked_fill(~mask.unsqueeze(1), -1e9), -1)',
-        'seqlab.attention.masked_softmax 호출': 'def masked_softmax(scores, mask):\n    from seqlab.attention import masked_softmax as ms\n    return ms(scores, mask)',
-    },
-    ('08-attention', 'q2'): {
-        'tanh 없이 내적': 'def additive_score(query, keys, W_q, W_k, v_a):\n    return (query @ W_q.T) @ (keys @ W_k.T).transpose(1, 2)',
-        'tanh를 빠뜨림': 'def additive_score(query, keys, W_q, W_k, v_a):\n    return ((query @ W_q.T).unsqueeze(2) + (keys @ W_k.T).unsqueeze(1)) @ v_a',
-        'v_a 대신 합': 'def additive_score(query, keys, W_q, W_k, v_a):\n    return torch.tanh((query @ W_q.T).unsqueeze(2) + (keys @ W_k.T).unsqueeze(1)).sum(-1)',
-    },
-    ('08-attention', 'q3'): {
-        'sqrt(d)로 나누지 않음': 'def scaled_dot_attention(query, keys, mask):\n    s = (query @ keys.transpose(1, 2)).masked_fill(~mask.unsqueeze(1), float("-inf"))\n    w = torch.softmax(s, -1)\n    return w @ keys, w',
-        '마스크를 쓰지 않음': 'def scaled_dot_attention(query, keys, mask):\n    w = torch.softmax(query @ keys.transpose(1, 2) / math.sqrt(query.shape[-1]), -1)\n    return w @ keys, w',
-        'F.scaled_dot_product_attention 호출': 'def scaled_dot_attention(query, keys, mask):\n    ctx = F.scaled_dot_product_attention(query, keys, keys, attn_mask=mask[:, None, :])\n    w = torch.softmax((query @ keys.transpose(1, 2) / math.sqrt(query.shape[-1])).masked_fill(~mask[:, None, :], float("-inf")), -1)\n    return ctx, w',
-    },
-    ('08-attention', 'q4'): {
-        '동점이면 뒤쪽 위치': 'def attended_tokens(weights, src_tokens):\n    S = weights.shape[1]\n    return [src_tokens[S - 1 - int(i)] for i in weights.flip(-1).argmax(-1)]',
-        '열 방향으로 argmax': 'def attended_tokens(weights, src_tokens):\n    return [src_tokens[int(i)] for i in weights.argmax(0)]',
-        '위치 대신 인덱스를 돌려줌': 'def attended_tokens(weights, src_tokens):\n    return [int(i) for i in weights.argmax(-1)]',
-    },
+    # exercises 5-8: tests/test_wrong_answers_5to8.py
 }
 
 
