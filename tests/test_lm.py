@@ -7,7 +7,7 @@ from torch import nn
 
 from seqlab.lm import (
     RecurrentLM,
-    bits_per_char,
+    bits_per_token,
     bptt_batches,
     detach_state,
     evaluate_lm,
@@ -149,13 +149,13 @@ def test_generate_bad_input(prefix, kwargs, err, msg):
 
 
 def test_bits_and_perplexity():
-    assert bits_per_char(math.log(2)) == pytest.approx(1.0)
-    assert bits_per_char(torch.tensor(math.log(8))) == pytest.approx(3.0)
+    assert bits_per_token(math.log(2)) == pytest.approx(1.0)
+    assert bits_per_token(torch.tensor(math.log(8))) == pytest.approx(3.0)
     assert perplexity(math.log(70)) == pytest.approx(70.0)
     assert perplexity(0) == 1.0
     for bad in [-0.1, float("inf"), "1.0", torch.ones(2)]:
         with pytest.raises(ValueError, match="loss"):
-            bits_per_char(bad)
+            bits_per_token(bad)
 
 
 def test_bptt_batches_rows_continue_across_batches():
