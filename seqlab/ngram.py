@@ -71,32 +71,58 @@ class KneserNeyLM:
         if len(ids) < 2:
             raise ValueError(f"train_ids has {len(ids)} tokens; need at least 2 to count anything")
         self.vocab_size, self.max_order = vocab_size, max_order
-        # raw[k][h] = {w: count of h w}, h a tuple of k - 1 tokens (k = 1 .. max_order)
-        self.raw: list[dict] = [dict() for _ in range(max_order + 1)]
+        a = np.asarray(ids, dtype=np.int64)  # (N,)
+        n = len(a)
+        # Every k-gram gets a dense id, built order by order: the k-gram ending at position i is
+        # (id of the (k-1)-gram ending at i-1, token a[i]). keys[k] (sorted) holds ctx_id * V + token.
+        self.keys: list[np.ndarray] = [np.zeros(1, dtype=np.int64)]  # order 0: the empty context, id 0
+        self.ctx_of: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]  # per k-gram id: its context id
+        self.count: dict[str, list[np.ndarray]] = {"raw": [np.zeros(0)], "cont": [np.zeros(0)]}
+        gram_at = [np.zeros(n, dtype=np.int64)]  # gram_at[k][i]: id of the k-gram ending at i (-1: none)
         for k in range(1, max_order + 1):
-            table = self.raw[k]
-            for i in range(k - 1, len(ids)):
-                h, w = tuple(ids[i - k + 1:i]), ids[i]
-                row = table.setdefault(h, {})
-                row[w] = row.get(w, 0) + 1
-        # cont[k][h] = {w: number of different tokens a seen before h w}  (k = 1 .. max_order - 1)
-        self.cont: list[dict] = [dict() for _ in range(max_order + 1)]
-        for k in range(1, max_order):
-            table = self.cont[k]
-            for longer, row in self.raw[k + 1].items():  # longer = (a,) + h
-                h = longer[1:]
-                for w in row:
-                    out = table.setdefault(h, {})
-                    out[w] = out.get(w, 0) + 1
-        # totals and numbers of different followers per context, for both kinds of counts
-        self._sums = {kind: [{h: (sum(r.values()), len(r)) for h, r in tables[k].items()}
-                             for k in range(max_order + 1)]
-                      for kind, tables in (("raw", self.raw), ("cont", self.cont))}
+            ctx = np.full(n, -1, dtype=np.int64)  # (N,): id of the (k-1)-gram just before position i
+            ctx[k - 1:] = gram_at[k - 1][k - 2: n - 1] if k > 1 else 0
+            valid = ctx >= 0
+            keys, inverse = np.unique(ctx[valid] * vocab_size + a[valid], return_inverse=True)
+            here = np.full(n, -1, dtype=np.int64)
+            here[valid] = inverse
+            gram_at.append(here)
+            self.keys.append(keys)
+            self.ctx_of.append(keys // vocab_size)
+            self.count["raw"].append(np.bincount(inverse, minlength=len(keys)).astype(np.float64))
+        for k in range(1, max_order + 1):
+            if k == max_order:
+                self.count["cont"].append(np.zeros(len(self.keys[k])))  # never used at the top order
+                continue
+            # continuation count of a k-gram: how many different (k+1)-grams end with it
+            longer = gram_at[k + 1] >= 0
+            suffix_of = np.zeros(len(self.keys[k + 1]), dtype=np.int64)
+            suffix_of[gram_at[k + 1][longer]] = gram_at[k][longer]
+            self.count["cont"].append(np.bincount(suffix_of, minlength=len(self.keys[k])).astype(np.float64))
+        # per context: total count c(h, .) and number of different followers N1+(h, .)
+        self.totals: dict[str, list] = {"raw": [None], "cont": [None]}
+        self.types: dict[str, list] = {"raw": [None], "cont": [None]}
+        for kind in ("raw", "cont"):
+            for k in range(1, max_order + 1):
+                n_ctx = len(self.keys[k - 1])
+                c = self.count[kind][k]
+                self.totals[kind].append(np.bincount(self.ctx_of[k], weights=c, minlength=n_ctx))
+                self.types[kind].append(np.bincount(self.ctx_of[k], weights=(c > 0).astype(np.float64),
+                                                    minlength=n_ctx))
 
     def _check_order(self, order) -> int:
         if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= self.max_order:
             raise ValueError(f"order must be an int in [1, max_order={self.max_order}], got {order!r}")
         return order
+
+    def _lookup(self, k: int, ctx_ids: np.ndarray, tokens: np.ndarray) -> np.ndarray:
+        """Ids of the k-grams (context id, token); -1 where the context is -1 or the k-gram unseen."""
+        keys = self.keys[k]
+        query = np.where(ctx_ids >= 0, ctx_ids, 0) * self.vocab_size + tokens
+        pos = np.searchsorted(keys, query)
+        pos_safe = np.minimum(pos, len(keys) - 1)
+        found = (ctx_ids >= 0) & (keys[pos_safe] == query)
+        return np.where(found, pos_safe, -1)
 
     def next_token_probs(self, context, order: int, discount: float) -> np.ndarray:
         """The distribution ``(V,)`` of the next token after ``context`` (its last ``order - 1``
@@ -106,37 +132,59 @@ class KneserNeyLM:
         V = self.vocab_size
         p = np.full(V, 1.0 / V)  # (V,): below order 1, the uniform distribution
         for k in range(1, order + 1):
-            h = tuple(ctx[len(ctx) - (k - 1):]) if k > 1 else ()
-            if len(h) < k - 1:  # not enough context: this order adds nothing
+            if len(ctx) < k - 1:  # not enough context: this order adds nothing
                 continue
+            cid = np.zeros(1, dtype=np.int64)  # the id of the last k-1 tokens, built token by token
+            for j, t in enumerate(ctx[len(ctx) - (k - 1):] if k > 1 else []):
+                cid = self._lookup(j + 1, cid, np.array([t]))
+            if cid[0] < 0:
+                continue  # a context never seen: all its mass goes to the order below
             kind = "raw" if k == order else "cont"
-            table = (self.raw if kind == "raw" else self.cont)[k]
-            total, types = self._sums[kind][k].get(h, (0, 0))
+            total, types = self.totals[kind][k][cid[0]], self.types[kind][k][cid[0]]
             if total == 0:
                 continue
-            counts = np.zeros(V)
-            for w, c in table[h].items():
-                counts[w] = c
+            grams = self._lookup(k, np.repeat(cid, V), np.arange(V))  # (V,)
+            counts = np.where(grams >= 0, self.count[kind][k][np.maximum(grams, 0)], 0.0)  # (V,)
             p = np.maximum(counts - discount, 0.0) / total + discount * types / total * p  # (V,)
         return p
 
     def _stream_stats(self, ids: list[int]) -> dict:
         """For every predicted position (1 .. N-1) and order: (c(h,w), c(h,.), N1+(h,.)) per kind."""
-        n, K = len(ids), self.max_order
+        b = np.asarray(ids, dtype=np.int64)
+        n, K = len(b), self.max_order
         out = {kind: np.zeros((3, K + 1, n - 1)) for kind in ("raw", "cont")}
-        for kind, tables in (("raw", self.raw), ("cont", self.cont)):
-            sums, arr = self._sums[kind], out[kind]
-            for k in range(1, K + 1):
-                table, ksums = tables[k], sums[k]
-                for i in range(1, n):
-                    if i < k - 1:
-                        continue  # not enough context at the start of the stream
-                    h = tuple(ids[i - k + 1:i])
-                    row = table.get(h)
-                    if row is None:
-                        continue
-                    arr[0, k, i - 1] = row.get(ids[i], 0)
-                    arr[1, k, i - 1], arr[2, k, i - 1] = ksums[h]
+        ctx = np.zeros(n, dtype=np.int64)  # order 1: the empty context
+        for k in range(1, K + 1):
+            grams = self._lookup(k, ctx, b)  # (N,): id of the k-gram ending at i in the training counts
+            c, g = ctx[1:], grams[1:]  # predicted positions 1 .. N-1
+            for kind in ("raw", "cont"):
+                arr = out[kind]
+                arr[0, k] = np.where(g >= 0, self.count[kind][k][np.maximum(g, 0)], 0.0)
+                arr[1, k] = np.where(c >= 0, self.totals[kind][k][np.maximum(c, 0)], 0.0)
+                arr[2, k] = np.where(c >= 0, self.types[kind][k][np.maximum(c, 0)], 0.0)
+            nxt = np.full(n, -1, dtype=np.int64)  # context of order k+1 at i: the k-gram ending at i-1
+            nxt[1:] = grams[:-1]
+            nxt[:k] = -1  # fewer than k tokens before position i
+            ctx = nxt
+        return out
+
+    def _probs(self, stats: dict, discount: float) -> np.ndarray:
+        """``(max_order, N-1)``: probability of each predicted token under the model of each order."""
+        raw, cont = stats["raw"], stats["cont"]
+        p_low = np.full(raw.shape[2], 1.0 / self.vocab_size)  # (N-1,): uniform below order 1
+        out = np.zeros((self.max_order, raw.shape[2]))
+
+        def mix(arr, k, lower):
+            c_hw, c_h, n_h = arr[0, k], arr[1, k], arr[2, k]
+            seen = c_h > 0
+            safe = np.where(seen, c_h, 1.0)
+            mixed = np.maximum(c_hw - discount, 0.0) / safe + discount * n_h / safe * lower
+            return np.where(seen, mixed, lower)
+
+        for k in range(1, self.max_order + 1):
+            out[k - 1] = mix(raw, k, p_low)  # the model of order k: raw counts at its own order
+            if k < self.max_order:
+                p_low = mix(cont, k, p_low)  # continuation counts feed the orders above
         return out
 
     def bits(self, ids, discount: float, stats: dict | None = None) -> np.ndarray:
@@ -149,23 +197,13 @@ class KneserNeyLM:
         discount = _check_discount(discount)
         if stats is None:
             stats = self.stream_stats(ids)
-        raw, cont = stats["raw"], stats["cont"]
-        p_low = np.full(raw.shape[2], 1.0 / self.vocab_size)  # (N-1,): uniform below order 1
-        total = np.zeros(self.max_order)
+        return -np.log2(self._probs(stats, discount)).sum(axis=1)
 
-        def mix(arr, k, lower):
-            c_hw, c_h, n_h = arr[0, k], arr[1, k], arr[2, k]
-            seen = c_h > 0
-            safe = np.where(seen, c_h, 1.0)
-            mixed = np.maximum(c_hw - discount, 0.0) / safe + discount * n_h / safe * lower
-            return np.where(seen, mixed, lower)
-
-        for k in range(1, self.max_order + 1):
-            top = mix(raw, k, p_low)  # the model of order k: raw counts at its own order
-            total[k - 1] = -np.log2(top).sum()
-            if k < self.max_order:
-                p_low = mix(cont, k, p_low)  # continuation counts feed the orders above
-        return total
+    def token_bits(self, ids, order: int, discount: float) -> np.ndarray:
+        """Bits ``-log2 P(ids[i] | ids[:i])`` of every predicted token ``ids[1:]``, shape ``(N-1,)``,
+        under the model of order ``order`` (for paired comparisons with another model)."""
+        order, discount = self._check_order(order), _check_discount(discount)
+        return -np.log2(self._probs(self.stream_stats(ids), discount)[order - 1])
 
     def stream_stats(self, ids) -> dict:
         """Counts looked up once for a stream, to pass to :meth:`bits` for many discounts."""
