@@ -47,6 +47,13 @@ def _as_ids(ids, vocab_size: int, name: str = "ids") -> list[int]:
     return out
 
 
+def _gather(values: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """``values[idx]`` where ``idx >= 0``, else 0 (also when ``values`` is empty)."""
+    if len(values) == 0:
+        return np.zeros(len(idx))
+    return np.where(idx >= 0, values[np.maximum(idx, 0)], 0.0)
+
+
 def _check_discount(discount) -> float:
     if isinstance(discount, bool) or not isinstance(discount, (int, float)) or not 0 < discount <= 1:
         raise ValueError(f"discount must be a number in (0, 1], got {discount!r}")
@@ -118,6 +125,8 @@ class KneserNeyLM:
     def _lookup(self, k: int, ctx_ids: np.ndarray, tokens: np.ndarray) -> np.ndarray:
         """Ids of the k-grams (context id, token); -1 where the context is -1 or the k-gram unseen."""
         keys = self.keys[k]
+        if len(keys) == 0:  # the training stream is shorter than k tokens
+            return np.full(len(ctx_ids), -1, dtype=np.int64)
         query = np.where(ctx_ids >= 0, ctx_ids, 0) * self.vocab_size + tokens
         pos = np.searchsorted(keys, query)
         pos_safe = np.minimum(pos, len(keys) - 1)
@@ -144,7 +153,7 @@ class KneserNeyLM:
             if total == 0:
                 continue
             grams = self._lookup(k, np.repeat(cid, V), np.arange(V))  # (V,)
-            counts = np.where(grams >= 0, self.count[kind][k][np.maximum(grams, 0)], 0.0)  # (V,)
+            counts = _gather(self.count[kind][k], grams)  # (V,)
             p = np.maximum(counts - discount, 0.0) / total + discount * types / total * p  # (V,)
         return p
 
@@ -159,9 +168,9 @@ class KneserNeyLM:
             c, g = ctx[1:], grams[1:]  # predicted positions 1 .. N-1
             for kind in ("raw", "cont"):
                 arr = out[kind]
-                arr[0, k] = np.where(g >= 0, self.count[kind][k][np.maximum(g, 0)], 0.0)
-                arr[1, k] = np.where(c >= 0, self.totals[kind][k][np.maximum(c, 0)], 0.0)
-                arr[2, k] = np.where(c >= 0, self.types[kind][k][np.maximum(c, 0)], 0.0)
+                arr[0, k] = _gather(self.count[kind][k], g)
+                arr[1, k] = _gather(self.totals[kind][k], c)
+                arr[2, k] = _gather(self.types[kind][k], c)
             nxt = np.full(n, -1, dtype=np.int64)  # context of order k+1 at i: the k-gram ending at i-1
             nxt[1:] = grams[:-1]
             nxt[:k] = -1  # fewer than k tokens before position i

@@ -68,6 +68,10 @@ def test_bits_equals_the_sum_of_next_token_log_probs_for_every_order():
             assert got[order - 1] == pytest.approx(want, rel=1e-10)
         stats = lm.stream_stats(val)
         np.testing.assert_allclose(lm.bits(val, D, stats=stats), got)
+        per_token = lm.token_bits(val, 3, D)
+        assert per_token.shape == (len(val) - 1,)
+        assert per_token.sum() == pytest.approx(got[2])
+        assert per_token[0] == pytest.approx(-math.log2(lm.next_token_probs(val[:1], 3, D)[val[1]]))
 
 
 def test_a_repeated_pattern_is_learnt_by_the_higher_orders():
@@ -76,6 +80,15 @@ def test_a_repeated_pattern_is_learnt_by_the_higher_orders():
     bits = lm.bits([0, 1, 2, 3, 0, 1, 2, 3], 0.5)
     assert bits[0] == pytest.approx(14.0)  # unigram: 2 bits for each of the 7 predicted tokens
     assert bits[1] < 0.2 and bits[2] < 1.0  # the next token is (almost) certain given the previous one
+
+
+def test_an_order_longer_than_the_training_stream_falls_back_to_the_orders_below():
+    lm = KneserNeyLM([0, 1, 0], 3, max_order=5)  # no 4-gram or 5-gram was ever seen
+    p = lm.next_token_probs([0, 1, 0, 1], 5, 0.5)
+    np.testing.assert_allclose(p, lm.next_token_probs([0, 1, 0, 1], 4, 0.5))  # both hand down to order 3
+    assert p.sum() == pytest.approx(1.0) and (p > 0).all()
+    bits = lm.bits([0, 1, 0, 1, 2], 0.5)
+    assert bits[4] == pytest.approx(bits[3])
 
 
 def test_bad_input_names_the_problem():
