@@ -2,14 +2,15 @@
 
 Data: :func:`load_law_text`
 ---------------------------
-54,342 characters of Korean legal text, NFC-normalised, in this order:
+52,861 characters of Korean legal text, NFC-normalised, in this order:
 
 1. Ten bills of the 18th National Assembly of the Republic of Korea (bill numbers 1809890-1809899,
    introduced 12-15 November 2010: amendments of the 지방공무원법, 국가공무원법, 교육공무원법,
    남녀고용평등법, 고등교육법, 하도급법, 행정절차법, 결혼중개업법 and two motions on sending
    armed forces abroad), from the reasons for the proposal (제안이유) to the end of the
-   old/new comparison table (신·구조문대비표).
-2. The Constitution of the Republic of Korea (대한민국헌법, as amended in 1987), in full.
+   old/new comparison table (신·구조문대비표), with the cost statements (비용추계서) attached to them.
+2. The Constitution of the Republic of Korea (대한민국헌법, as amended in 1987), the whole text
+   (헌법 전체: the preamble 前文, articles 1-130 and the supplementary provisions 부칙).
 
 Provenance: the files ``konlpy/data/corpus/kobill/1809890.txt`` ... ``1809899.txt`` and
 ``konlpy/data/corpus/kolaw/constitution.txt`` of the PyPI package ``konlpy==0.6.0`` (KoNLPy's
@@ -19,15 +20,29 @@ header (bill number, date, names of the proposers) dropped, lines hard-wrapped b
 extraction joined back into paragraphs, runs of spaces collapsed, NFC applied. The comparison
 tables were two columns (current law | amendment) in the original PDF; their extracted text
 interleaves the columns, so some lines there read out of order. That is why the bills come first
-and the constitution last: a split by position (:func:`split_by_position`) then validates on clean
-constitution text.
+and the constitution last: a split by position (:func:`split_by_position`) then validates and
+tests on clean constitution text.
 
-Licence: public domain in Korea. Article 7 of the Korean Copyright Act (저작권법 제7조, 보호받지
-못하는 저작물) excludes from protection the constitution, laws, treaties, decrees and ordinances
-(item 1) and notices and similar documents of the state (item 2); the bills are official documents
-of the National Assembly that hold draft statute text, and works that the state made and published
-in the course of its duties may in any case be used freely under Article 24-2 (공공저작물의
-자유이용). KoNLPy's own code is GPL v3; no KoNLPy code is copied here, only these public texts.
+Cleaning (second pass, 2026): removed the personal data of civil servants that the cost
+statements carried (the "작성자" blocks: names, ranks, an office telephone number, an e-mail
+address) and the responsible office's contact line (〈의안 소관 부서명〉 ... 연락처); cut the
+digit runs that the extraction glued together from table cells (``20072008200920102011``,
+``21,18529,145``, ``3.85.75.5``: every run of digits, commas and points that is not one
+well-formed number) and the emptied table body of the four child-care cost statements; put back
+the space lost between two sentences where lines were joined (``된다.대상연령`` ->
+``된다. 대상연령``). Spaces lost inside a sentence at a PDF line break (``등을신설하고``)
+cannot be told apart from a break inside a word without the PDF, and are left as they are.
+``tests/test_korean.py`` checks that no e-mail address or telephone number pattern remains.
+
+Licence: the constitution is not protected by copyright in Korea: article 7 item 1 of the
+Copyright Act (저작권법 제7조 제1호: 헌법·법률·조약·명령·조례 및 규칙) excludes it from
+protection. Article 7 does not cover the bills and their cost statements (drafts and
+explanatory documents, not enacted statutes); they are works that the state made in the course
+of its duties and published (submitted to and published by the National Assembly), which anyone
+may use freely under article 24-2 paragraph 1 (제24조의2 공공저작물의 자유이용), citing the
+source (article 37). Its exception for personal information (paragraph 1 item 2) is one more
+reason why the civil servants' names and contacts were removed. KoNLPy's own code is GPL v3; no
+KoNLPy code is copied here, only these public texts.
 
 Jamo: :func:`to_jamo`, :func:`from_jamo`
 ---------------------------------------
@@ -52,8 +67,9 @@ __all__ = ["load_law_text", "split_by_position", "to_jamo", "from_jamo", "invali
            "is_hangul_syllable", "LAW_TEXT_SOURCE"]
 
 #: One-line provenance of :func:`load_law_text`, for printing under a table or a figure.
-LAW_TEXT_SOURCE = ("대한민국헌법과 제18대 국회 의안 10건(KoNLPy 0.6.0의 kolaw, kobill 말뭉치), "
-                   "저작권법 제7조에 따라 보호받지 못하는 저작물")
+LAW_TEXT_SOURCE = ("대한민국헌법 전체와 제18대 국회 의안 10건(KoNLPy 0.6.0의 kolaw, kobill 말뭉치, "
+                   "공무원 개인정보 삭제). 헌법은 저작권법 제7조 제1호의 보호받지 못하는 저작물, "
+                   "의안과 비용추계서는 제24조의2에 따라 자유 이용하는 공공저작물")
 
 S_BASE, L_BASE, V_BASE, T_BASE = 0xAC00, 0x1100, 0x1161, 0x11A7
 L_COUNT, V_COUNT, T_COUNT = 19, 21, 28
@@ -62,7 +78,7 @@ S_COUNT = L_COUNT * N_COUNT  # 11,172 syllables
 
 
 def load_law_text() -> str:
-    """The Korean legal text described in this module's docstring (54,342 characters). (5장)"""
+    """The Korean legal text described in this module's docstring (52,861 characters). (5장)"""
     return _LAW_TEXT
 
 

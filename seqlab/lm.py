@@ -11,7 +11,8 @@ One home for everything that reads a token stream and predicts the next token:
 - :func:`bptt_batches`, :func:`detach_state`, :func:`train_lm`, :func:`evaluate_lm` — truncated
   backpropagation through time over one long id stream, with the hidden state carried across
   consecutive batches (and detached), gradient clipping, and evaluation in nats per token.
-- :func:`bits_per_char`, :func:`perplexity` — the same cross-entropy in other units.
+- :func:`bits_per_token`, :func:`perplexity` — the same cross-entropy in other units (bits per
+  *character* of the original text is ``bits_per_token(loss) * n_tokens / n_chars``).
 
 Notation: ``B`` batch size, ``T`` time steps per batch, ``V`` vocabulary size, ``d_w`` embedding
 size, ``d_h`` hidden size. Nothing in this module knows about Korean; the text lives in
@@ -33,7 +34,7 @@ from .repro import progress
 from .validation import check_bool, check_generator, check_ids, check_int, check_module, check_number, \
     check_positive, check_str, check_tensor
 
-__all__ = ["RecurrentLM", "generate", "next_token_probs", "bits_per_char", "perplexity",
+__all__ = ["RecurrentLM", "generate", "next_token_probs", "bits_per_token", "perplexity",
            "bptt_batches", "detach_state", "train_lm", "evaluate_lm", "LMHistory"]
 
 KINDS = ("rnn", "lstm", "gru")
@@ -261,8 +262,14 @@ def _loss_value(loss) -> float:
     return float(loss)
 
 
-def bits_per_char(loss) -> float:
-    """A mean cross-entropy in nats (what ``F.cross_entropy`` returns) in bits: ``loss / ln 2``. (5장)"""
+def bits_per_token(loss) -> float:
+    """A mean cross-entropy in nats per token (what ``F.cross_entropy`` returns) in bits per token:
+    ``loss / ln 2``. (5장)
+
+    This is bits per *character* only when a token is a character of the text. For jamo (two or
+    three tokens per syllable) convert explicitly: ``bits_per_token(loss) * n_tokens / n_chars``,
+    with ``n_tokens`` the predicted tokens and ``n_chars`` the characters of the original text.
+    """
     return _loss_value(loss) / math.log(2)
 
 
@@ -385,7 +392,7 @@ def evaluate_lm(model: RecurrentLM, ids, *, batch_size: int = 16, seq_len: int =
     """Mean cross-entropy (nats per token) over a whole id stream, state carried across batches. (5장)
 
     Every predicted token counts once (the last batch may be shorter). Convert with
-    :func:`bits_per_char` or :func:`perplexity`.
+    :func:`bits_per_token` or :func:`perplexity`.
     """
     check_module(model, "model", where="evaluate_lm")
     device = _model_device(model, "evaluate_lm")

@@ -393,3 +393,101 @@ def mase(y_true, y_pred, train, season: int = 1) -> float:
     if scale == 0:
         raise ValueError("train is constant at lag season, so MASE is undefined")
     return float(np.mean(np.abs(a - b))) / scale
+
+
+# ------------------------------------------------------- one more baseline, comparing forecasts
+__all__ += ["drift", "diebold_mariano", "block_bootstrap_ci"]
+
+
+def drift(series, t, horizon: int = 1) -> np.ndarray:
+    """Drift forecast: the last value plus ``h`` times the average change so far (6장).
+
+    For a forecast origin whose first target is ``series[t]``, step ``h`` (1-based) predicts
+    ``series[t-1] + h * (series[t-1] - series[0]) / (t - 1)``: the line through the first and the
+    last observed value, extended (Hyndman & Athanasopoulos, *Forecasting: Principles and
+    Practice*, 5.2). It uses ``series[:t]`` only. ``series (L,)``, ``t (N,)`` as returned by
+    :func:`make_windows` (every ``t >= 2``) → ``(N, H)``.
+    """
+    values = _as_array(series, "series", 1, "(L,)")
+    idx = np.asarray(t)
+    if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer):
+        raise TypeError(f"t must be a 1-D integer array (N,) of target positions, got dtype={idx.dtype}, "
+                        f"shape={tuple(idx.shape)}")
+    horizon = _as_int(horizon, "horizon", 1)
+    if idx.size and (idx.min() < 2 or idx.max() > len(values)):
+        raise ValueError(f"every t must lie in [2, len(series)={len(values)}] (the drift needs two past "
+                         f"values), got {idx.min()}..{idx.max()}")
+    last = values[idx - 1]  # (N,)
+    slope = (last - values[0]) / (idx - 1)  # (N,)
+    steps = np.arange(1, horizon + 1)  # (H,)
+    return last[:, None] + slope[:, None] * steps[None, :]  # (N, H)
+
+
+def _as_loss_pair(loss_a, loss_b) -> np.ndarray:
+    a = _as_array(loss_a, "loss_a", 1, "(N,)")
+    b = _as_array(loss_b, "loss_b", 1, "(N,)")
+    if a.shape != b.shape:
+        raise ValueError(f"loss_a and loss_b must be per-origin losses of the same forecasts, shape (N,); "
+                         f"got {tuple(a.shape)} and {tuple(b.shape)}")
+    if len(a) < 3:
+        raise ValueError(f"need at least 3 forecast origins to compare, got {len(a)}")
+    return a - b
+
+
+def diebold_mariano(loss_a, loss_b, horizon: int = 1) -> tuple[float, float]:
+    """Diebold–Mariano test of equal expected loss of two forecasts of the same targets (6장).
+
+    ``loss_a``, ``loss_b``: the loss of each forecast origin ``(N,)`` (e.g. absolute errors, or
+    the mean absolute error over the ``H`` steps of each origin), in time order. With
+    ``d = loss_a - loss_b`` the statistic is ``mean(d) / sqrt(lrv / N)``, where the long-run
+    variance ``lrv = g_0 + 2 * sum_{k=1}^{h-1} (1 - k/h) g_k`` adds the autocovariances ``g_k`` of
+    ``d`` up to lag ``h - 1`` with Newey–West (Bartlett) weights: ``h``-step forecasts from
+    neighbouring origins share ``h - 1`` targets, so their losses are correlated, and a plain
+    ``std / sqrt(N)`` would be too small. Returns ``(statistic, p_value)``, the p-value two-sided
+    from the standard normal (an approximation for small ``N``). A negative statistic means ``a``
+    has the smaller loss. (Diebold & Mariano 1995; Newey & West 1987.)
+    """
+    d = _as_loss_pair(loss_a, loss_b)
+    horizon = _as_int(horizon, "horizon", 1)
+    n = len(d)
+    if horizon >= n:
+        raise ValueError(f"horizon ({horizon}) must be smaller than the number of origins ({n})")
+    centred = d - d.mean()
+    lrv = float(centred @ centred) / n
+    for k in range(1, horizon):
+        lrv += 2 * (1 - k / horizon) * float(centred[k:] @ centred[:-k]) / n
+    if lrv <= 0:
+        raise ValueError("the loss difference is constant: the two forecasts lose equally at every origin")
+    stat = float(d.mean() / math.sqrt(lrv / n))
+    p_value = math.erfc(abs(stat) / math.sqrt(2))  # two-sided, standard normal
+    return stat, p_value
+
+
+def block_bootstrap_ci(diff, block: int, *, n_boot: int = 2000, level: float = 0.95,
+                       seed: int = 0) -> tuple[float, float]:
+    """Percentile interval for the mean of a time-ordered series ``diff (N,)`` by the circular
+    block bootstrap (6장).
+
+    Each resample glues ``ceil(N / block)`` blocks of ``block`` consecutive values, starting at
+    random positions (wrapping around the end), so that the correlation between neighbouring
+    values survives; ``level`` is the coverage (0.95: the 2.5% and 97.5% quantiles of the
+    resampled means). For the gap in MAE between two forecasts pass the per-origin loss
+    differences and a block at least the horizon. Deterministic for a given ``seed``.
+    (Politis & Romano 1992.)
+    """
+    d = _as_array(diff, "diff", 1, "(N,)")
+    n = len(d)
+    block = _as_int(block, "block", 1)
+    n_boot = _as_int(n_boot, "n_boot", 100)
+    if n < 2 or block > n:
+        raise ValueError(f"diff needs at least 2 values and block ({block}) at most N ({n})")
+    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
+        raise ValueError(f"level must be a number in (0, 1), got {level!r}")
+    rng = np.random.default_rng(seed)
+    n_blocks = -(-n // block)
+    starts = rng.integers(0, n, size=(n_boot, n_blocks))  # (n_boot, n_blocks)
+    idx = (starts[:, :, None] + np.arange(block)[None, None, :]) % n  # (n_boot, n_blocks, block)
+    means = d[idx.reshape(n_boot, -1)[:, :n]].mean(axis=1)  # (n_boot,)
+    alpha = (1 - level) / 2
+    lo, hi = np.quantile(means, [alpha, 1 - alpha])
+    return float(lo), float(hi)

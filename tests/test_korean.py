@@ -18,12 +18,25 @@ ALL_SYLLABLES = "".join(chr(c) for c in range(0xAC00, 0xD7A4))
 
 def test_law_text_ships_and_is_nfc():
     text = load_law_text()
-    assert len(text) == 54342
+    assert len(text) == 52861
     assert text.startswith("지방공무원법 일부개정법률안")
     assert "대한민국은 민주공화국이다." in text
     assert unicodedata.normalize("NFC", text) == text
     assert not any(0x1100 <= ord(c) <= 0x11FF for c in text)  # no loose jamo: round trip is exact
     assert "KoNLPy" in LAW_TEXT_SOURCE
+
+
+def test_law_text_holds_no_personal_contact_data_or_glued_table_numbers():
+    import re
+
+    text = load_law_text()
+    assert not re.search(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", text), "an e-mail address is left in the corpus"
+    phone = re.compile(r"\(?0\d{1,2}\)?[\s-]*\d{3,4}\s*-\s*\d{4}")
+    assert not phone.search(text), f"a telephone number is left: {phone.search(text)}"
+    assert "작성자" not in text and "연락처" not in text and "연 락 처" not in text
+    # digits glued together from table cells, e.g. 20072008200920102011 or 21,18529,145
+    assert not re.search(r"\d{9,}|\d,\d{3}\d|(\d\.\d){2,}", text)
+    assert "대상이 된다. 대상연령" in text  # the space between two joined sentences is back
 
 
 def test_round_trip_on_every_syllable_and_the_corpus():

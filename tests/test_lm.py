@@ -8,7 +8,7 @@ from torch import nn
 
 from seqlab.lm import (
     RecurrentLM,
-    bits_per_char,
+    bits_per_token,
     bptt_batches,
     detach_state,
     evaluate_lm,
@@ -150,13 +150,13 @@ def test_generate_bad_input(prefix, kwargs, err, msg):
 
 
 def test_bits_and_perplexity():
-    assert bits_per_char(math.log(2)) == pytest.approx(1.0)
-    assert bits_per_char(torch.tensor(math.log(8))) == pytest.approx(3.0)
+    assert bits_per_token(math.log(2)) == pytest.approx(1.0)
+    assert bits_per_token(torch.tensor(math.log(8))) == pytest.approx(3.0)
     assert perplexity(math.log(70)) == pytest.approx(70.0)
     assert perplexity(0) == 1.0
     for bad in [-0.1, float("inf"), torch.ones(2)]:
         with pytest.raises(ValueError, match="loss"):
-            bits_per_char(bad)
+            bits_per_token(bad)
 
 
 def test_bptt_batches_rows_continue_across_batches():
@@ -234,9 +234,9 @@ def test_generate_with_a_tiny_temperature_equals_greedy():
 def test_perplexity_of_a_huge_loss_is_inf_and_bits_take_numpy_scalars():
     assert perplexity(1000.0) == math.inf
     assert perplexity(709.0) == pytest.approx(math.exp(709.0))
-    assert bits_per_char(np.float32(math.log(2))) == pytest.approx(1.0)
-    assert bits_per_char(np.float64(math.log(4))) == pytest.approx(2.0)
-    assert bits_per_char(np.array(math.log(8), dtype=np.float32)) == pytest.approx(3.0)
+    assert bits_per_token(np.float32(math.log(2))) == pytest.approx(1.0)
+    assert bits_per_token(np.float64(math.log(4))) == pytest.approx(2.0)
+    assert bits_per_token(np.array(math.log(8), dtype=np.float32)) == pytest.approx(3.0)
     assert perplexity(np.float32(0.0)) == 1.0
 
 

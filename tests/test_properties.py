@@ -248,7 +248,7 @@ def test_next_token_probs_is_a_distribution_for_every_temperature(values, temper
 @FAST
 @given(st.floats(0, 1e6))
 def test_loss_conversions_never_raise_on_a_valid_loss(loss):
-    assert LM.bits_per_char(loss) == pytest.approx(loss / math.log(2))
+    assert LM.bits_per_token(loss) == pytest.approx(loss / math.log(2))
     ppl = LM.perplexity(np.float32(loss))
     assert ppl >= 1.0 and (math.isinf(ppl) or ppl == pytest.approx(math.exp(float(np.float32(loss)))))
 
@@ -297,7 +297,7 @@ CALLS = {
     "number_pairs": lambda x: NUM.number_pairs(x),
     "next_token_probs(temperature)": lambda x: LM.next_token_probs(torch.zeros(3), x),
     "next_token_probs(top_k)": lambda x: LM.next_token_probs(torch.zeros(3), 1.0, x),
-    "bits_per_char": lambda x: LM.bits_per_char(x),
+    "bits_per_token": lambda x: LM.bits_per_token(x),
     "perplexity": lambda x: LM.perplexity(x),
     "bptt_batches": lambda x: LM.bptt_batches(x, 1, 2),
     "make_windows(window)": lambda x: TS.make_windows(np.arange(10.0), x),

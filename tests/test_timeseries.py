@@ -1,4 +1,6 @@
 """seqlab.timeseries: windows, split, scaler, baselines, metrics; clear errors on bad input."""
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -237,3 +239,77 @@ def test_make_windows_of_ints_and_lists_is_exact_in_float64():
     assert y.dtype == np.float64 and y[0, 0] == 0.1 * 2
     X, y, _ = make_windows(torch.arange(10, dtype=torch.float32), 2)
     assert X.dtype == np.float32
+
+
+# ---------------------------------------------------------------- drift and forecast comparison
+def test_drift_extends_the_line_through_the_first_and_last_value():
+    from seqlab.timeseries import drift
+
+    series = np.array([1.0, 3.0, 2.0, 6.0, 5.0])
+    got = drift(series, np.array([2, 4]), horizon=2)  # origins after 2 and after 4 values
+    # after [1, 3]: slope 2 -> 5, 7; after [1, 3, 2, 6]: slope 5/3 -> 6 + 5/3, 6 + 10/3
+    np.testing.assert_allclose(got, [[5.0, 7.0], [6 + 5 / 3, 6 + 10 / 3]])
+    line = 2.0 + 0.5 * np.arange(20)
+    np.testing.assert_allclose(drift(line, np.arange(2, 20), 3)[:, 2], 2.0 + 0.5 * (np.arange(2, 20) + 2))
+    with pytest.raises(ValueError, match="two past"):
+        drift(series, np.array([1]))
+    with pytest.raises(TypeError, match="integer array"):
+        drift(series, np.array([2.0]))
+
+
+def test_diebold_mariano_matches_a_hand_computation():
+    from seqlab.timeseries import diebold_mariano
+
+    a = np.array([1.0, 2.0, 0.5, 1.5, 3.0, 0.0])
+    b = np.array([0.5, 1.0, 1.5, 0.5, 1.0, 1.0])
+    d = a - b  # [0.5, 1, -1, 1, 2, -1], mean 0.41667
+    m = d.mean()
+    c = d - m
+    g0 = (c ** 2).sum() / 6
+    stat, p = diebold_mariano(a, b, horizon=1)
+    assert stat == pytest.approx(m / math.sqrt(g0 / 6))
+    assert p == pytest.approx(math.erfc(abs(stat) / math.sqrt(2)))
+    g1, g2 = (c[1:] * c[:-1]).sum() / 6, (c[2:] * c[:-2]).sum() / 6
+    lrv = g0 + 2 * (2 / 3) * g1 + 2 * (1 / 3) * g2  # Bartlett weights for horizon 3
+    stat3, _ = diebold_mariano(a, b, horizon=3)
+    assert stat3 == pytest.approx(m / math.sqrt(lrv / 6))
+    assert diebold_mariano(b, a)[0] == pytest.approx(-stat)  # the sign says which loses less
+    with pytest.raises(ValueError, match="same forecasts"):
+        diebold_mariano(a, b[:-1])
+    with pytest.raises(ValueError, match="constant"):
+        diebold_mariano(a, a + 1.0)
+
+
+def test_diebold_mariano_rejects_rarely_when_two_forecasts_are_equally_good():
+    from seqlab.timeseries import diebold_mariano
+
+    rng = np.random.default_rng(0)
+    rejections = 0
+    for _ in range(300):
+        e = rng.normal(size=(2, 200))
+        rejections += diebold_mariano(np.abs(e[0]), np.abs(e[1]))[1] < 0.05
+    assert 0.02 <= rejections / 300 <= 0.09
+    better = np.abs(rng.normal(size=200)) * 0.5
+    assert diebold_mariano(better, np.abs(rng.normal(size=200)))[0] < -4
+
+
+def test_block_bootstrap_interval_covers_the_true_mean_of_a_correlated_series():
+    from seqlab.timeseries import block_bootstrap_ci
+
+    rng = np.random.default_rng(1)
+    covered = 0
+    for _ in range(200):
+        noise = rng.normal(size=300)
+        x = np.zeros(300)
+        for i in range(1, 300):
+            x[i] = 0.6 * x[i - 1] + noise[i]  # AR(1) around the true mean 0
+        lo, hi = block_bootstrap_ci(x, block=15, n_boot=400, seed=0)
+        covered += lo <= 0.0 <= hi
+    assert covered / 200 >= 0.85
+    lo, hi = block_bootstrap_ci(np.arange(10.0), block=2, seed=3)
+    assert (lo, hi) == block_bootstrap_ci(np.arange(10.0), block=2, seed=3)  # deterministic
+    assert 0 <= lo < 4.5 < hi <= 9
+    with pytest.raises(ValueError, match="block"):
+        block_bootstrap_ci(np.arange(5.0), block=6)
+    with pytest.raises(ValueError, match="level"):
+        block_bootstrap_ci(np.arange(5.0), block=2, level=95)

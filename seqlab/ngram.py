@@ -1,0 +1,223 @@
+"""Count-based language models over a stream of token ids: interpolated Kneser–Ney n-grams (5장).
+
+The strongest *simple* baseline for a character-level language model is not a bigram but an
+n-gram of higher order whose counts are smoothed and mixed with the lower orders. This module
+holds one such model, interpolated Kneser–Ney (Kneser and Ney 1995; Chen and Goodman 1999) with
+one absolute discount ``D`` for every order:
+
+.. math::
+
+    P_k(w \\mid h) = \\frac{\\max(c(h, w) - D, 0)}{c(h, \\cdot)}
+                  + \\frac{D \\, N_{1+}(h, \\cdot)}{c(h, \\cdot)} \\, P_{k-1}(w \\mid h')
+
+where ``h`` holds the ``k - 1`` previous tokens, ``h'`` drops its oldest token, ``c(h, ·)`` is
+the total count after ``h`` and ``N_{1+}(h, ·)`` the number of different tokens seen after
+``h``. At the highest order ``c`` is the raw count; at every lower order it is the *continuation*
+count ``N_{1+}(· h w)`` (in how many different contexts ``h w`` was seen), which is what makes
+Kneser–Ney better than plain absolute discounting. Below order 1 sits the uniform distribution
+``1 / V``, so every token of the vocabulary has a probability > 0. A context never seen
+(``c(h, ·) = 0``) hands its whole mass to the order below. With ``0 < D <= 1`` every
+``P_k(· | h)`` sums to 1 over the vocabulary.
+
+:class:`KneserNeyLM` counts once, up to ``max_order``; :meth:`KneserNeyLM.bits` then scores a
+stream for every order and a given discount in one pass, so that order and discount can be
+chosen on a validation text cheaply. Nothing here knows about Korean.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["KneserNeyLM"]
+
+
+def _as_ids(ids, vocab_size: int, name: str = "ids") -> list[int]:
+    if hasattr(ids, "tolist"):  # a torch tensor or a numpy array
+        shape = tuple(getattr(ids, "shape", ()))
+        if len(shape) != 1:
+            raise ValueError(f"{name} must be a 1-D sequence of token ids (N,), got shape {shape}")
+        ids = ids.tolist()
+    if isinstance(ids, (str, bytes)) or not hasattr(ids, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of int token ids, got {type(ids).__name__}")
+    out = list(ids)
+    for t in out:
+        if isinstance(t, bool) or not isinstance(t, int):
+            raise TypeError(f"{name} must hold int token ids, got {type(t).__name__} ({t!r})")
+        if not 0 <= t < vocab_size:
+            raise ValueError(f"{name} holds id {t} outside [0, vocab_size={vocab_size})")
+    return out
+
+
+def _gather(values: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """``values[idx]`` where ``idx >= 0``, else 0 (also when ``values`` is empty)."""
+    if len(values) == 0:
+        return np.zeros(len(idx))
+    return np.where(idx >= 0, values[np.maximum(idx, 0)], 0.0)
+
+
+def _check_discount(discount) -> float:
+    if isinstance(discount, bool) or not isinstance(discount, (int, float)) or not 0 < discount <= 1:
+        raise ValueError(f"discount must be a number in (0, 1], got {discount!r}")
+    return float(discount)
+
+
+class KneserNeyLM:
+    """Interpolated Kneser–Ney language model of every order ``1 .. max_order`` over token ids. (5장)
+
+    ``KneserNeyLM(train_ids, vocab_size, max_order)`` counts the training stream once. A model
+    of order ``n`` predicts a token from the ``n - 1`` tokens before it (order 1: a smoothed
+    unigram, order 2: a bigram, ...). Near the start of a stream, where fewer tokens precede,
+    it uses the context there is.
+    """
+
+    def __init__(self, train_ids, vocab_size: int, max_order: int):
+        if isinstance(vocab_size, bool) or not isinstance(vocab_size, int) or vocab_size < 2:
+            raise ValueError(f"vocab_size must be an int >= 2, got {vocab_size!r}")
+        if isinstance(max_order, bool) or not isinstance(max_order, int) or max_order < 1:
+            raise ValueError(f"max_order must be an int >= 1, got {max_order!r}")
+        ids = _as_ids(train_ids, vocab_size, "train_ids")
+        if len(ids) < 2:
+            raise ValueError(f"train_ids has {len(ids)} tokens; need at least 2 to count anything")
+        self.vocab_size, self.max_order = vocab_size, max_order
+        a = np.asarray(ids, dtype=np.int64)  # (N,)
+        n = len(a)
+        # Every k-gram gets a dense id, built order by order: the k-gram ending at position i is
+        # (id of the (k-1)-gram ending at i-1, token a[i]). keys[k] (sorted) holds ctx_id * V + token.
+        self.keys: list[np.ndarray] = [np.zeros(1, dtype=np.int64)]  # order 0: the empty context, id 0
+        self.ctx_of: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]  # per k-gram id: its context id
+        self.count: dict[str, list[np.ndarray]] = {"raw": [np.zeros(0)], "cont": [np.zeros(0)]}
+        gram_at = [np.zeros(n, dtype=np.int64)]  # gram_at[k][i]: id of the k-gram ending at i (-1: none)
+        for k in range(1, max_order + 1):
+            ctx = np.full(n, -1, dtype=np.int64)  # (N,): id of the (k-1)-gram just before position i
+            ctx[k - 1:] = gram_at[k - 1][k - 2: n - 1] if k > 1 else 0
+            valid = ctx >= 0
+            keys, inverse = np.unique(ctx[valid] * vocab_size + a[valid], return_inverse=True)
+            here = np.full(n, -1, dtype=np.int64)
+            here[valid] = inverse
+            gram_at.append(here)
+            self.keys.append(keys)
+            self.ctx_of.append(keys // vocab_size)
+            self.count["raw"].append(np.bincount(inverse, minlength=len(keys)).astype(np.float64))
+        for k in range(1, max_order + 1):
+            if k == max_order:
+                self.count["cont"].append(np.zeros(len(self.keys[k])))  # never used at the top order
+                continue
+            # continuation count of a k-gram: how many different (k+1)-grams end with it
+            longer = gram_at[k + 1] >= 0
+            suffix_of = np.zeros(len(self.keys[k + 1]), dtype=np.int64)
+            suffix_of[gram_at[k + 1][longer]] = gram_at[k][longer]
+            self.count["cont"].append(np.bincount(suffix_of, minlength=len(self.keys[k])).astype(np.float64))
+        # per context: total count c(h, .) and number of different followers N1+(h, .)
+        self.totals: dict[str, list] = {"raw": [None], "cont": [None]}
+        self.types: dict[str, list] = {"raw": [None], "cont": [None]}
+        for kind in ("raw", "cont"):
+            for k in range(1, max_order + 1):
+                n_ctx = len(self.keys[k - 1])
+                c = self.count[kind][k]
+                self.totals[kind].append(np.bincount(self.ctx_of[k], weights=c, minlength=n_ctx))
+                self.types[kind].append(np.bincount(self.ctx_of[k], weights=(c > 0).astype(np.float64),
+                                                    minlength=n_ctx))
+
+    def _check_order(self, order) -> int:
+        if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= self.max_order:
+            raise ValueError(f"order must be an int in [1, max_order={self.max_order}], got {order!r}")
+        return order
+
+    def _lookup(self, k: int, ctx_ids: np.ndarray, tokens: np.ndarray) -> np.ndarray:
+        """Ids of the k-grams (context id, token); -1 where the context is -1 or the k-gram unseen."""
+        keys = self.keys[k]
+        if len(keys) == 0:  # the training stream is shorter than k tokens
+            return np.full(len(ctx_ids), -1, dtype=np.int64)
+        query = np.where(ctx_ids >= 0, ctx_ids, 0) * self.vocab_size + tokens
+        pos = np.searchsorted(keys, query)
+        pos_safe = np.minimum(pos, len(keys) - 1)
+        found = (ctx_ids >= 0) & (keys[pos_safe] == query)
+        return np.where(found, pos_safe, -1)
+
+    def next_token_probs(self, context, order: int, discount: float) -> np.ndarray:
+        """The distribution ``(V,)`` of the next token after ``context`` (its last ``order - 1``
+        tokens count) under the model of order ``order``. Sums to 1."""
+        order, discount = self._check_order(order), _check_discount(discount)
+        ctx = _as_ids(context, self.vocab_size, "context")
+        V = self.vocab_size
+        p = np.full(V, 1.0 / V)  # (V,): below order 1, the uniform distribution
+        for k in range(1, order + 1):
+            if len(ctx) < k - 1:  # not enough context: this order adds nothing
+                continue
+            cid = np.zeros(1, dtype=np.int64)  # the id of the last k-1 tokens, built token by token
+            for j, t in enumerate(ctx[len(ctx) - (k - 1):] if k > 1 else []):
+                cid = self._lookup(j + 1, cid, np.array([t]))
+            if cid[0] < 0:
+                continue  # a context never seen: all its mass goes to the order below
+            kind = "raw" if k == order else "cont"
+            total, types = self.totals[kind][k][cid[0]], self.types[kind][k][cid[0]]
+            if total == 0:
+                continue
+            grams = self._lookup(k, np.repeat(cid, V), np.arange(V))  # (V,)
+            counts = _gather(self.count[kind][k], grams)  # (V,)
+            p = np.maximum(counts - discount, 0.0) / total + discount * types / total * p  # (V,)
+        return p
+
+    def _stream_stats(self, ids: list[int]) -> dict:
+        """For every predicted position (1 .. N-1) and order: (c(h,w), c(h,.), N1+(h,.)) per kind."""
+        b = np.asarray(ids, dtype=np.int64)
+        n, K = len(b), self.max_order
+        out = {kind: np.zeros((3, K + 1, n - 1)) for kind in ("raw", "cont")}
+        ctx = np.zeros(n, dtype=np.int64)  # order 1: the empty context
+        for k in range(1, K + 1):
+            grams = self._lookup(k, ctx, b)  # (N,): id of the k-gram ending at i in the training counts
+            c, g = ctx[1:], grams[1:]  # predicted positions 1 .. N-1
+            for kind in ("raw", "cont"):
+                arr = out[kind]
+                arr[0, k] = _gather(self.count[kind][k], g)
+                arr[1, k] = _gather(self.totals[kind][k], c)
+                arr[2, k] = _gather(self.types[kind][k], c)
+            nxt = np.full(n, -1, dtype=np.int64)  # context of order k+1 at i: the k-gram ending at i-1
+            nxt[1:] = grams[:-1]
+            nxt[:k] = -1  # fewer than k tokens before position i
+            ctx = nxt
+        return out
+
+    def _probs(self, stats: dict, discount: float) -> np.ndarray:
+        """``(max_order, N-1)``: probability of each predicted token under the model of each order."""
+        raw, cont = stats["raw"], stats["cont"]
+        p_low = np.full(raw.shape[2], 1.0 / self.vocab_size)  # (N-1,): uniform below order 1
+        out = np.zeros((self.max_order, raw.shape[2]))
+
+        def mix(arr, k, lower):
+            c_hw, c_h, n_h = arr[0, k], arr[1, k], arr[2, k]
+            seen = c_h > 0
+            safe = np.where(seen, c_h, 1.0)
+            mixed = np.maximum(c_hw - discount, 0.0) / safe + discount * n_h / safe * lower
+            return np.where(seen, mixed, lower)
+
+        for k in range(1, self.max_order + 1):
+            out[k - 1] = mix(raw, k, p_low)  # the model of order k: raw counts at its own order
+            if k < self.max_order:
+                p_low = mix(cont, k, p_low)  # continuation counts feed the orders above
+        return out
+
+    def bits(self, ids, discount: float, stats: dict | None = None) -> np.ndarray:
+        """Total bits ``-sum log2 P(ids[i] | ids[:i])`` over ``ids[1:]`` for every order.
+
+        Returns an array ``(max_order,)``: entry ``n - 1`` is the model of order ``n``. The first
+        token is not predicted (as a recurrent model that reads it first). ``stats`` (from
+        :meth:`stream_stats`) skips the counting when many discounts score the same stream.
+        """
+        discount = _check_discount(discount)
+        if stats is None:
+            stats = self.stream_stats(ids)
+        return -np.log2(self._probs(stats, discount)).sum(axis=1)
+
+    def token_bits(self, ids, order: int, discount: float) -> np.ndarray:
+        """Bits ``-log2 P(ids[i] | ids[:i])`` of every predicted token ``ids[1:]``, shape ``(N-1,)``,
+        under the model of order ``order`` (for paired comparisons with another model)."""
+        order, discount = self._check_order(order), _check_discount(discount)
+        return -np.log2(self._probs(self.stream_stats(ids), discount)[order - 1])
+
+    def stream_stats(self, ids) -> dict:
+        """Counts looked up once for a stream, to pass to :meth:`bits` for many discounts."""
+        ids = _as_ids(ids, self.vocab_size)
+        if len(ids) < 2:
+            raise ValueError(f"ids has {len(ids)} tokens; need at least 2 (the first is not predicted)")
+        return self._stream_stats(ids)
+
