@@ -152,6 +152,9 @@ def _float(x: float):
 def _npy(array) -> str:
     import numpy as np
 
+    if array.nbytes * 4 // 3 > MAX_FRAME:  # refused before any copy is made
+        raise ContractError(f"an array of {array.nbytes // 2**20} MiB is larger than a reply may be "
+                            f"({MAX_FRAME // 2**20} MiB)")
     buf = io.BytesIO()
     np.save(buf, np.array(array, order="C", copy=True), allow_pickle=False)  # keeps 0-d arrays 0-d
     return base64.b64encode(buf.getvalue()).decode("ascii")

@@ -30,7 +30,7 @@ from .collect import STATUS_TAMPERED, STATUS_TOO_LARGE
 __all__ = ["GRADER_VERSION", "Gradebook", "student_status", "summary_table", "summary_figure",
            "safe_name", "write_atomic"]
 
-GRADER_VERSION = "2"  # bump when a change to grading would change a score
+GRADER_VERSION = "3"  # bump when a change to grading would change a score
 
 
 def safe_name(text: str) -> str:

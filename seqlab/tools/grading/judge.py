@@ -68,6 +68,7 @@ class Session:
         self.run_upto = len(cells)
         self.notes: list[str] = []
         self.restarts = 0
+        self.restart_seconds = 0.0  # spent starting runners again (not charged to a question)
         self.where = ""  # the question being checked (for notes)
         self.deadline: float | None = None  # when the current question's budget ends
 
@@ -115,7 +116,11 @@ class Session:
             if self.deadline is not None and time.monotonic() >= self.deadline:
                 raise OverBudget("no time left to start the runner again")
             self.restarts += 1
-            self.start()
+            began = time.monotonic()
+            try:
+                self.start()
+            finally:
+                self.restart_seconds += time.monotonic() - began
         try:
             reply = self.sandbox.request(frame, timeout)
         except ForgedReply as exc:
@@ -251,6 +256,7 @@ class RemoteStudent:
         limit = self._spend()
         cut = limit < self._limit  # the question's budget, not the call limit, sets this call's time
         frame = dict(frame, limit=limit, what=what)
+        restarted = self._session.restart_seconds
         try:
             reply = self._session.request(frame, limit + 5)
         except SandboxLost as exc:
@@ -258,6 +264,8 @@ class RemoteStudent:
                 raise OverBudget("out of time") from None
             raise checks.StudentError(what, ["TimeoutError"],
                                       f"학생 코드가 {limit:g}초 안에 답하지 않았거나 멈췄습니다 ({exc})") from None
+        if self._deadline is not None and self._session.restart_seconds > restarted:  # not the question's time
+            object.__setattr__(self, "_deadline", self._deadline + self._session.restart_seconds - restarted)
         error = reply.get("error")
         if cut and isinstance(error, dict) and error.get("kind") == "student_error" \
                 and "TimeoutError" in (error.get("types") or []):
@@ -410,7 +418,7 @@ def judge(cells: list[str], questions: dict[str, Question], log_path: Path, limi
             if q in report.statuses:
                 results[(q, i)] = checks.CaseResult(False, True, "확인하지 않았습니다(시간 또는 요청 한도)")
                 continue
-            now = time.monotonic()
+            now, restarted = time.monotonic(), session.restart_seconds
             if now >= tests_deadline:
                 mark(q, "timeout", f"the submission's {limits.tests_total:g} s for tests were used up")
                 results[(q, i)] = checks.CaseResult(False, True, "시간 제한에 걸려 확인하지 못했습니다")
@@ -432,7 +440,7 @@ def judge(cells: list[str], questions: dict[str, Question], log_path: Path, limi
                     raise
                 results[(q, i)] = checks.CaseResult(False, True, f"확인하는 중 오류: {type(exc).__name__}")
             finally:
-                used[q][0] += time.monotonic() - now
+                used[q][0] += time.monotonic() - now - (session.restart_seconds - restarted)
                 used[q][1] = limits.question_calls - student._calls
         for q, question in sorted(questions.items()):
             passed = [results[(q, i)].passed for i in range(len(question.cases))]
