@@ -26,7 +26,7 @@ EXPECTED = {
     "2024010_notes.json": ("not a notebook", None),  # JSON, not a notebook
     "2024009_01-padding.ipynb": ("duplicate", None),  # older file of 2024009
     "2024009_01-padding (1).ipynb": ("ok", {"q1": 3, "q2": 0, "q3": 0, "q4": 0}),  # newer: only q1
-    "2024011_01-padding.ipynb": ("ok", {"q1": 0, "q2": 0, "q3": 0, "q4": 0}),  # patches the checks
+    "2024011_01-padding.ipynb": ("tampered", {"q1": 0, "q2": 0, "q3": 0, "q4": 0}),  # patches the checks
     "2024012_01-padding.ipynb": ("ok", {"q1": 3, "q2": 2, "q3": 2, "q4": 3}),  # snoops and writes around
     "2024013_01-padding.ipynb": ("ok", {"q1": 0, "q2": 0, "q3": 0, "q4": 0}),  # untouched student copy
 }

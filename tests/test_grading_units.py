@@ -363,3 +363,187 @@ def test_tests_see_the_exercise_notebooks_imports_and_nothing_else(tmp_path):
     ns = exercise_imports(path)
     assert ns["F"] is torch.nn.functional and ns["pi"] == math.pi and "np" in ns and "boom" not in ns
     assert exercise_imports(tmp_path / "missing.ipynb") == {}
+
+
+# ------------------------------------------------------------------------------ issue 17
+
+def test_frames_too_wide_or_too_deep_are_refused_before_decoding():
+    from seqlab.tools.grading.contract import MAX_TOKENS, check_structure
+
+    wide = b'{"ok": [' + b"[]," * (MAX_TOKENS // 2) + b"[]]}"
+    with pytest.raises(ContractError, match="more than"):
+        read_frame(io.BytesIO(struct.pack(">I", len(wide)) + wide))
+    deep = b'{"ok": ' + b"[" * 200 + b"]" * 200 + b"}"
+    with pytest.raises(ContractError, match="deeply"):
+        check_structure(deep)
+    # brackets inside strings do not count; a value of the allowed depth passes
+    check_structure(b'{"ok": "' + b"[" * 5000 + b'"}')
+    nested = {"ok": 1}
+    for _ in range(30):
+        nested = {"$dict": [["k", nested]]}
+    data = json.dumps({"ok": nested}).encode()
+    assert read_frame(io.BytesIO(struct.pack(">I", len(data)) + data))["ok"] == nested
+
+
+_MAKE_FRAME = r"""
+import io, struct, sys
+import numpy as np
+from seqlab.tools.grading.contract import encode_value, write_frame
+kind, path = sys.argv[1:]
+if kind == "tensor":   # the largest legitimate reply: one array just under the frame limit
+    buf = io.BytesIO()
+    write_frame(buf, {"ok": encode_value(np.zeros(11_000_000, dtype=np.float32)), "rid": "x"})
+    data = buf.getvalue()
+else:                  # 48 MB of the most expensive JSON to decode: tiny containers
+    body = b'{"ok": [' + b"{}," * 16_000_000 + b"{}]}"
+    data = struct.pack(">I", len(body)) + body
+open(path, "wb").write(data)
+"""
+_READ_FRAME = r"""
+import resource, sys
+from seqlab.tools.grading.contract import ContractError, read_frame, decode_value
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with open(sys.argv[1], "rb", buffering=0) as stream:
+    try:
+        value = decode_value(read_frame(stream)["ok"])
+        result = "decoded"
+    except ContractError:
+        result = "refused"
+print(result, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)
+"""
+
+
+@pytest.mark.parametrize("kind, result", [("tensor", "decoded"), ("containers", "refused")])
+def test_decoding_a_big_reply_does_not_amplify_memory(kind, result, tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    frame = tmp_path / "frame.bin"
+    subprocess.run([sys.executable, "-c", _MAKE_FRAME, kind, str(frame)], check=True, timeout=300, cwd=ROOT, env=env)
+    proc = subprocess.run([sys.executable, "-c", _READ_FRAME, str(frame)], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    got, grown_mib = proc.stdout.split()
+    size_mib = frame.stat().st_size / 2**20
+    assert got == result
+    # reading the frame and decoding it costs a few times its size at most (it was ~45x before)
+    assert float(grown_mib) < 5 * size_mib + 50, (size_mib, grown_mib)
+
+
+def test_file_names_in_any_encoding_get_readable_unique_rows(tmp_path):
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    raw = "이영희.ipynb".encode("cp949")
+    with open(os.path.join(os.fsencode(folder), raw), "wb") as f:
+        f.write(_nb("x = 1"))
+    with open(os.path.join(os.fsencode(folder), b"\xff\xfe.ipynb"), "wb") as f:
+        f.write(_nb("x = 2"))
+    for form in ("NFC", "NFD"):
+        (folder / unicodedata.normalize(form, "박.ipynb")).write_bytes(_nb("x = 3"))
+    files = {f.rel: f for f in collect.collect(folder, "01-padding", {})}
+    assert set(files) == {"이영희.ipynb", "\\xff\\xfe.ipynb", "박.ipynb", "박.ipynb (#2)"}
+    assert files["이영희.ipynb"].student_id == "이영희" and raw.hex() in files["이영희.ipynb"].notes[0]
+    assert "unknown encoding" in files["\\xff\\xfe.ipynb"].notes[0]
+    assert files["박.ipynb"].student_id == files["박.ipynb (#2)"].student_id == "박"
+    planned = {p.sub.rel: p for p in plan(list(files.values()), "01-padding", {}, resumable=lambda r, s: False)}
+    assert sorted(p.status for p in planned.values() if p.sub.rel.startswith("박")) == ["", "duplicate"]
+
+
+def test_the_roster_maps_only_what_it_names(tmp_path):
+    folder = tmp_path / "subs"
+    for rel in ("2024001/01-padding.ipynb", "2024001.ipynb", "2024777/2024001", "kim.ipynb", "x/kim.ipynb"):
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(_nb("x = 1"))
+    roster = {"2024001": "S1", "kim.ipynb": "S2"}
+    files = {f.rel: f for f in collect.collect(folder, "01-padding", roster)}
+    ids = {rel: f.student_id for rel, f in files.items()}
+    assert ids == {"2024001/01-padding.ipynb": "S1", "2024001.ipynb": "unlisted-2024001",
+                   "2024777/2024001": "2024777", "kim.ipynb": "S2", "x/kim.ipynb": "x"}
+    assert any("not taken" in n for n in files["2024001.ipynb"].notes)
+    assert student_id_for("2024001", "01-padding", roster, folders={"2024001"}) == ("2024001", False)
+
+
+def test_size_limits_count_code_not_outputs(tmp_path, monkeypatch):
+    monkeypatch.setattr(collect, "KEEP_BYTES", 1000)
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    big = json.loads(_nb("x = 1"))
+    big["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "y" * 50_000}]
+    (folder / "outputs.ipynb").write_text(json.dumps(big))
+    (folder / "code.ipynb").write_bytes(_nb("x = 1\n" * 800_000))
+    files = collect.collect(folder, "01-padding", {})
+    assert all(f.data == b"" and f.parsed is not None for f in files)  # read once, only the code kept
+    planned = {p.sub.rel: p for p in plan(files, "01-padding", {}, resumable=lambda r, s: False)}
+    assert planned["outputs.ipynb"].action == "grade" and planned["outputs.ipynb"].cells == ["x = 1"]
+    assert planned["code.ipynb"].status == collect.STATUS_TOO_LARGE
+    assert planned["code.ipynb"].notes == ["its code cells hold 4 MiB of code; the limit is 4 MiB "
+                                           "(saved outputs do not count)"]
+    monkeypatch.setattr(collect, "MAX_FILE_BYTES", 10)
+    planned = plan(collect.collect(folder, "01-padding", {}), "01-padding", {}, resumable=lambda r, s: False)
+    assert [len(p.notes) for p in planned] == [1, 1] and all("not read" in p.notes[0] for p in planned)
+
+
+def test_integrity_snapshot_sees_replaced_machinery(monkeypatch):
+    import contextlib
+    import math as _math
+
+    from seqlab import checks
+    from seqlab.tools.grading import runner as runner_mod
+
+    r, w = os.pipe()
+    try:
+        with os.fdopen(os.dup(r), "rb", buffering=0) as rin, os.fdopen(os.dup(w), "wb", buffering=0) as rout:
+            run = runner_mod.Runner(rin, rout)
+            check = run.integrity
+            assert check.verify() is None
+            with monkeypatch.context() as m:
+                m.setattr(checks.LocalStudent, "forbid", lambda self, *n: contextlib.nullcontext())
+                assert "LocalStudent.forbid was replaced" in check.verify()
+            assert check.verify() is None
+            code = checks._first_difference.__code__
+            checks._first_difference.__code__ = (lambda got, want, path="": None).__code__
+            try:
+                assert "code of seqlab.checks._first_difference" in check.verify()
+            finally:
+                checks._first_difference.__code__ = code
+            with monkeypatch.context() as m:
+                m.setattr(builtins_mod(), "isinstance", lambda *a: True)
+                assert "builtins.isinstance" in check.verify()
+            run.ns["math"] = _math
+            cm = run.student.forbid("math.factorial")
+            original = _math.factorial
+            cm.__enter__()
+            try:
+                check.after_forbid(["math.factorial"], [original])
+                assert check.verify() is None
+                forbidden = _math.factorial
+                _math.factorial = original
+                assert "put back" in check.verify()
+                _math.factorial = forbidden
+                run.ns["stash"] = original
+                assert "bound again" in check.verify()
+                del run.ns["stash"]
+            finally:
+                cm.__exit__(None, None, None)
+                check.after_allow()
+            assert check.verify() is None and _math.factorial is original
+            monkeypatch.setattr(checks, "guard_intact", lambda: "hook removed", raising=False)
+            assert runner_mod.Integrity([checks], run).verify() == "seqlab.checks.guard_intact(): hook removed"
+    finally:
+        os.close(r)
+        os.close(w)
+
+
+def builtins_mod():
+    import builtins
+
+    return builtins
+
+
+def test_work_folders_of_dead_runs_are_removed(tmp_path):
+    from seqlab.tools.grading.sandbox import work_folder
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f".work-{dead.stdout.strip()}-abc"
+    stale.mkdir()
+    (stale / "student.log").write_text("output")
+    mine = work_folder(tmp_path)
+    assert not stale.exists() and mine.is_dir() and mine.name.startswith(f".work-{os.getpid()}-")

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import shutil
 import sys
-import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -17,8 +17,9 @@ from ..otterfmt import hidden_statements, tests_from_zip, tests_hash
 from ..settings import find_autograder
 from . import collect as _collect
 from .collect import STATUS_OK, STATUS_STOPPED, STATUS_TIMEOUT, plan, read_roster, verify_originals
+from .collect import STATUS_TAMPERED
 from .gradebook import Gradebook, summary_figure, summary_table
-from .sandbox import Limits, available
+from .sandbox import Limits, available, work_folder
 
 __all__ = ["SandboxRefused", "grade_class", "main"]
 
@@ -45,7 +46,8 @@ def _log_path(folder: Path, p) -> Path:
 def grade_class(exercise: str, submissions: Path, out: Path, *, autograder: Path | None = None,
                 roster: Path | None = None, limit: float = 120.0, workers: int = 1,
                 regrade: bool = False, show_progress: bool = True, unsandboxed: bool = False,
-                memory_mib: int = 3072, call_limit: float = 10.0) -> Gradebook:
+                memory_mib: int = 3072, call_limit: float = 10.0, question_limit: float = 60.0,
+                question_calls: int = 5000) -> Gradebook:
     """Grade every file under ``submissions``; write the gradebook, feedback and summary to ``out``."""
     from tqdm import tqdm
 
@@ -76,9 +78,14 @@ def grade_class(exercise: str, submissions: Path, out: Path, *, autograder: Path
     files = _collect.collect(submissions, exercise, read_roster(roster) if roster else {})
     planned = plan(files, exercise, previous, resumable=book.resumable)
     sandbox = "none" if unsandboxed else "bwrap"
-    limits = Limits(total=limit, cell=limit, call=call_limit, memory_mib=memory_mib)
+    limits = Limits(total=limit, cell=limit, call=call_limit, memory_mib=memory_mib, question=question_limit,
+                    question_calls=question_calls, tests_total=max(300.0, 3 * question_limit))
     lock = threading.Lock()
-    logs = Path(tempfile.mkdtemp(prefix="seqlab-grade-logs-"))
+    logs = work_folder(out)  # under --out; a later run removes it if this one is killed
+    restore_signals = _exit_on_sigterm()
+    # torch._dynamo, imported by some tests, makes its cache folder when imported: keep it in ours
+    inductor = os.environ.get("TORCHINDUCTOR_CACHE_DIR")
+    os.environ["TORCHINDUCTOR_CACHE_DIR"] = str(logs / "torchinductor")
 
     def finish(p, status, scores=None, notes=(), public=None, log=None) -> None:
         with lock:
@@ -106,6 +113,11 @@ def grade_class(exercise: str, submissions: Path, out: Path, *, autograder: Path
             status = STATUS_TIMEOUT if cells.get("timed_out") else STATUS_STOPPED
             notes.append(f"stopped in code cell {cells['stopped_at'] + 1} of {cells['n_cells']}; "
                          "questions before it were graded")
+        question_statuses = set(report.statuses.values())
+        if STATUS_TAMPERED in question_statuses:
+            status = STATUS_TAMPERED
+        elif STATUS_TIMEOUT in question_statuses and status == STATUS_OK:
+            status = STATUS_TIMEOUT
         if unsandboxed:
             notes.append("graded WITHOUT the sandbox")
         return p, status, report.scores, notes, report.public
@@ -151,7 +163,33 @@ def grade_class(exercise: str, submissions: Path, out: Path, *, autograder: Path
                   file=sys.stderr)
     finally:
         shutil.rmtree(logs, ignore_errors=True)
+        restore_signals()
+        if inductor is None:
+            os.environ.pop("TORCHINDUCTOR_CACHE_DIR", None)
+        else:
+            os.environ["TORCHINDUCTOR_CACHE_DIR"] = inductor
     return book
+
+
+def _exit_on_sigterm():
+    """SIGTERM (and SIGHUP) end the grader through ``finally`` blocks, so that its temporary
+    folder of student output is removed; returns what puts the old handlers back."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    old = {}
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            if signal.getsignal(sig) in (signal.SIG_DFL, None):
+                old[sig] = signal.signal(sig, stop)
+        except (ValueError, OSError):
+            pass
+    return lambda: [signal.signal(sig, handler) for sig, handler in old.items()]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=120.0, help="제출물 하나의 코드 셀 실행 시간 제한(초, 기본 120)")
     parser.add_argument("--call-timeout", type=float, default=10.0, help="테스트가 학생 함수를 한 번 부를 때의 제한(초, 기본 10)")
     parser.add_argument("--memory", type=int, default=3072, help="제출물 하나의 메모리 제한(MiB, 기본 3072)")
+    parser.add_argument("--question-timeout", type=float, default=60.0,
+                        help="한 문제의 테스트 전체에 주는 시간(초, 기본 60). 넘으면 그 문제는 timeout")
     parser.add_argument("--workers", type=int, default=1, help="동시에 채점할 수 (코어 2개면 2)")
     parser.add_argument("--regrade", action="store_true", help="이미 채점한 제출물도 다시 채점합니다")
     parser.add_argument("--unsandboxed", action="store_true",
@@ -174,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         book = grade_class(args.exercise, args.submissions, args.out, autograder=args.autograder,
                            roster=args.roster, limit=args.timeout, workers=args.workers, regrade=args.regrade,
-                           unsandboxed=args.unsandboxed, memory_mib=args.memory, call_limit=args.call_timeout)
+                           unsandboxed=args.unsandboxed, memory_mib=args.memory, call_limit=args.call_timeout,
+                           question_limit=args.question_timeout)
     except SandboxRefused as exc:
         print(f"seqlab-grade: {exc}", file=sys.stderr)
         return 3

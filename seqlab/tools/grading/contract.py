@@ -16,10 +16,18 @@ Values (``encode_value``/``decode_value``):
 - ``{"$ref": n, "type": "..."}``: a reference to an object that stays in the sandbox
   (a function, a module, ...). The trusted side wraps it in a proxy.
 
-Requests (trusted -> runner): ``{"op": ..., ...}`` with ``op`` one of ``run_cells``, ``get``,
-``getattr``, ``call``, ``getitem``, ``forbid``, ``allow``, ``release``, ``bye``.
-Replies (runner -> trusted): ``{"ok": value}`` or ``{"error": {"kind": ..., "type": ...,
-"message": ...}}`` with ``kind`` one of ``exception``, ``not_answered``, ``not_data``.
+Requests (trusted -> runner): ``{"op": ..., "rid": ..., ...}`` with ``op`` one of ``run_cells``,
+``get``, ``getattr``, ``call``, ``getitem``, ``len``, ``iter``, ``forbid``, ``allow``, ``release``,
+``bye``. ``rid`` is a fresh unpredictable request id (:func:`new_request_id`, made on the trusted
+side for every request); every frame the runner sends back carries the ``rid`` of the request it
+answers, so a reply written before the request existed (forged by student code) never matches.
+Replies (runner -> trusted): ``{"ok": value, "rid": ...}`` or ``{"error": {"kind": ..., "type": ...,
+"message": ...}, "rid": ...}`` with ``kind`` one of ``exception``, ``not_answered``, ``check_failed``,
+``student_error``, ``contract``, ``tampered``.
+
+Frames are checked *before* they are decoded: at most :data:`MAX_FRAME` bytes, at most
+:data:`MAX_TOKENS` JSON containers and commas (so that decoding cannot turn a small frame into
+gigabytes of Python objects), and at most :data:`MAX_JSON_DEPTH` levels of nesting.
 """
 from __future__ import annotations
 
@@ -27,15 +35,26 @@ import base64
 import io
 import json
 import math
+import re
+import secrets
 import struct
 from dataclasses import dataclass
 
-__all__ = ["MAX_FRAME", "MAX_DEPTH", "ContractError", "Ref", "write_frame", "read_frame",
-           "encode_value", "decode_value"]
+__all__ = ["MAX_FRAME", "MAX_DEPTH", "MAX_TOKENS", "MAX_JSON_DEPTH", "ContractError", "Ref", "write_frame",
+           "read_frame", "check_structure", "encode_value", "decode_value", "new_request_id"]
 
-MAX_FRAME = 256 * 1024 * 1024  # bytes in one frame; more is refused, not read
-MAX_DEPTH = 32
+MAX_FRAME = 64 * 1024 * 1024  # bytes in one frame; more is refused, not read
+MAX_DEPTH = 32  # levels of nesting of a value
+MAX_JSON_DEPTH = 3 * MAX_DEPTH + 8  # a dict level is three JSON levels ({"$dict": [[k, v]]})
+MAX_TOKENS = 1_000_000  # '[', '{' and ',' in one frame (counted in strings too: an upper bound)
 _HEADER = struct.Struct(">I")
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def new_request_id() -> str:
+    """A fresh, unpredictable id for one request (made on the trusted side only)."""
+    return secrets.token_hex(16)
 
 
 class ContractError(Exception):
@@ -61,26 +80,51 @@ def write_frame(stream, obj: dict) -> None:
     stream.flush()
 
 
-def _read_exactly(stream, n: int) -> bytes:
-    chunks, left = [], n
-    while left:
-        chunk = stream.read(left)
+def _read_exactly(stream, n: int) -> bytearray:
+    buf, pos = bytearray(n), 0  # one buffer: no list of chunks joined into a second copy
+    while pos < n:
+        chunk = stream.read(n - pos)
         if not chunk:
             raise EOFError("the other side closed the channel")
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
+        buf[pos:pos + len(chunk)] = chunk
+        pos += len(chunk)
+    return buf
 
 
-def read_frame(stream) -> dict:
+def check_structure(data: bytes | bytearray) -> None:
+    """Refuse a frame whose decoding would cost far more memory than its size, or nest too deep.
+
+    Runs on the raw bytes, before anything is decoded: ``bytes.count`` bounds the number of
+    containers and items (each becomes a Python object of 50-100 bytes), and, only when the
+    frame has many brackets, the nesting depth is measured with strings blanked out.
+    """
+    opens = data.count(b"[") + data.count(b"{")
+    if opens + data.count(b",") > MAX_TOKENS:
+        raise ContractError(f"frame holds more than {MAX_TOKENS} values (a large value travels as a tensor "
+                            "or an array, not as a list)")
+    if opens <= MAX_JSON_DEPTH:
+        return
+    import numpy as np
+
+    brackets = _STRING.sub(b'""', bytes(data)).translate(None, _NOT_BRACKETS)
+    steps = np.frombuffer(brackets, dtype=np.uint8)
+    depth = np.cumsum(np.where((steps == ord("[")) | (steps == ord("{")), 1, -1), dtype=np.int64)
+    if depth.size and int(depth.max()) > MAX_JSON_DEPTH:
+        raise ContractError("value nested too deeply")
+
+
+def read_frame(stream, max_bytes: int = MAX_FRAME) -> dict:
     (n,) = _HEADER.unpack(_read_exactly(stream, _HEADER.size))
-    if n > MAX_FRAME:
-        raise ContractError(f"frame of {n} bytes announced; the limit is {MAX_FRAME}")
+    if n > max_bytes:
+        raise ContractError(f"frame of {n} bytes announced; the limit is {max_bytes}")
     data = _read_exactly(stream, n)
+    check_structure(data)
     try:
-        obj = json.loads(data.decode("utf-8"))
+        obj = json.loads(data)
     except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, a 10**6-digit int, deep nesting
         raise ContractError(f"frame is not UTF-8 JSON: {str(exc)[:100]}") from None
+    finally:
+        del data
     if not isinstance(obj, dict):
         raise ContractError("frame is not a JSON object")
     return obj
@@ -108,6 +152,9 @@ def _float(x: float):
 def _npy(array) -> str:
     import numpy as np
 
+    if array.nbytes * 4 // 3 > MAX_FRAME:  # refused before any copy is made
+        raise ContractError(f"an array of {array.nbytes // 2**20} MiB is larger than a reply may be "
+                            f"({MAX_FRAME // 2**20} MiB)")
     buf = io.BytesIO()
     np.save(buf, np.array(array, order="C", copy=True), allow_pickle=False)  # keeps 0-d arrays 0-d
     return base64.b64encode(buf.getvalue()).decode("ascii")

@@ -25,11 +25,12 @@ from pathlib import Path
 
 from ..otterfmt import find_leak
 from .collect import GRADED_STATUSES, STATUS_DUPLICATE, STATUS_NOT_NOTEBOOK, STATUS_STOPPED, STATUS_TIMEOUT, nfc
+from .collect import STATUS_TAMPERED, STATUS_TOO_LARGE
 
 __all__ = ["GRADER_VERSION", "Gradebook", "student_status", "summary_table", "summary_figure",
            "safe_name", "write_atomic"]
 
-GRADER_VERSION = "2"  # bump when a change to grading would change a score
+GRADER_VERSION = "3"  # bump when a change to grading would change a score
 
 
 def safe_name(text: str) -> str:
@@ -60,6 +61,11 @@ def student_status(status: str) -> str:
         return "시간 또는 메모리 제한에 걸렸습니다. 멈춘 셀 앞까지 정의된 답으로 채점했습니다"
     if status == STATUS_STOPPED:
         return "실행이 중간에 끝났습니다(오류, 메모리 또는 CPU 제한). 멈춘 셀 앞까지 정의된 답으로 채점했습니다"
+    if status == STATUS_TAMPERED:
+        return ("채점 도구를 바꾸려는 코드가 발견되어, 그 문제는 0점으로 처리했습니다. "
+                "잘못된 판단이라고 생각하면 강사에게 문의하세요")
+    if status == STATUS_TOO_LARGE:
+        return "코드 셀이 너무 커서 채점하지 않았습니다. 강사에게 문의하세요"
     if status == STATUS_NOT_NOTEBOOK:
         return "노트북(.ipynb)으로 읽을 수 없는 파일입니다. 다시 제출해 주세요"
     if status == STATUS_DUPLICATE:

@@ -10,25 +10,47 @@ process, and nothing the student's code patches in the sandbox can reach a compa
 Public cases of every question run before any hidden case, so that nothing the student's code
 could learn from a hidden case's arguments exists in the sandbox while public messages (which
 the student reads in the feedback) are produced.
+
+Budgets, kept here on the trusted side: every question has a wall-clock budget and a number of
+requests it may make (:class:`~.sandbox.Limits` ``question``, ``question_calls``), the tests of
+one submission together a wall-clock budget (``tests_total``), and a crashed or hung runner is
+started again at most ``restarts`` times. A question over its budget gets the status
+``timeout`` (scored with the cases that finished); the other questions are still graded. A
+question whose requests find the grading machinery in the sandbox changed gets ``tampered`` and
+0 points, with a note for the instructor.
 """
 from __future__ import annotations
 
 import contextlib
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from seqlab import checks
 
 from .contract import ContractError, Ref as WireRef, decode_value, encode_value
-from .sandbox import Limits, RunnerDied, RunnerTimeout, Sandbox
+from .sandbox import ForgedReply, Limits, RunnerDied, RunnerTimeout, Sandbox
 
 __all__ = ["RemoteStudent", "RemoteRef", "Session", "Question", "questions_from_tests", "judge",
-           "exercise_imports",
-           "JudgeReport", "SandboxLost"]
+           "exercise_imports", "JudgeReport", "SandboxLost", "OverBudget", "Tampered", "MAX_ITER_ITEMS",
+           "MAX_LEN"]
+
+MAX_ITER_ITEMS = 100_000  # items a test may take from one student iterable (one request)
+MAX_LEN = 10 ** 8  # a len() beyond this is refused (it would only serve to allocate)
 
 
 class SandboxLost(RuntimeError):
     """The runner died or hung during a request; a fresh one is started for the next case."""
+
+
+class OverBudget(BaseException):
+    """A question (or the submission) used up its time or its requests. A BaseException, so that
+    no ``except Exception`` in a test or in :func:`checks.run_case` turns it into a failed case."""
+
+
+class Tampered(BaseException):
+    """The runner found the grading machinery in the sandbox changed, or sent a reply that does
+    not answer the request (forged)."""
 
 
 class Session:
@@ -45,6 +67,10 @@ class Session:
         self.report: dict = {}
         self.run_upto = len(cells)
         self.notes: list[str] = []
+        self.restarts = 0
+        self.restart_seconds = 0.0  # spent starting runners again (not charged to a question)
+        self.where = ""  # the question being checked (for notes)
+        self.deadline: float | None = None  # when the current question's budget ends
 
     def start(self) -> dict:
         """Start a runner and run the cells (at most ``run_upto`` of them)."""
@@ -53,6 +79,10 @@ class Session:
             self.sandbox = Sandbox(self.log_path, self.limits, sandboxed=self.sandboxed)
             try:
                 reply = self.sandbox.run_cells(self.cells[: self.run_upto])
+            except ForgedReply as exc:
+                self.sandbox.close()
+                self.sandbox = None
+                raise Tampered(f"contract error while the cells ran: {exc}") from None
             except (RunnerTimeout, RunnerDied) as exc:
                 cell = self.sandbox.current_cell
                 self.sandbox.close()
@@ -76,17 +106,38 @@ class Session:
                 self.report = report
             else:
                 self.report["errors"] = report.get("errors", [])
+                self.report["tampered"] = report.get("tampered")
             return self.report
 
     def request(self, frame: dict, timeout: float) -> dict:
         if self.sandbox is None:
-            self.start()
+            if self.restarts >= self.limits.restarts:
+                raise SandboxLost(f"the runner was started again {self.restarts} times; not again")
+            if self.deadline is not None and time.monotonic() >= self.deadline:
+                raise OverBudget("no time left to start the runner again")
+            self.restarts += 1
+            began = time.monotonic()
+            try:
+                self.start()
+            finally:
+                self.restart_seconds += time.monotonic() - began
         try:
-            return self.sandbox.request(frame, timeout)
+            reply = self.sandbox.request(frame, timeout)
+        except ForgedReply as exc:
+            self.sandbox.close()
+            self.sandbox = None
+            self.notes.append(f"{self.where}: contract error: {exc}")
+            raise Tampered(f"contract error: {exc}") from None
         except (RunnerTimeout, RunnerDied) as exc:
             self.sandbox.close()
             self.sandbox = None
+            what = "no answer in time (killed)" if isinstance(exc, RunnerTimeout) else f"the runner died ({exc})"
+            self.notes.append(f"{self.where}: {what} during a test call; started again for the next one")
             raise SandboxLost(str(exc)) from None
+        error = reply.get("error")
+        if isinstance(error, dict) and error.get("kind") == "tampered":
+            raise Tampered(str(error.get("message", ""))[:300])
+        return reply
 
     def close(self) -> None:
         if self.sandbox is not None:
@@ -144,7 +195,18 @@ class RemoteRef(checks.Ref):
         value = self._student._ask({"op": "len", "target": self._target()}, f"len({self._name})")
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise checks.StudentError(f"len({self._name})", ["TypeError"], "길이가 정수가 아닙니다")
+        if value > MAX_LEN:
+            raise checks.StudentError(f"len({self._name})", ["OverflowError"], f"길이가 {MAX_LEN}보다 큽니다")
         return value
+
+    def __iter__(self):
+        """The items, fetched in one request and at most :data:`MAX_ITER_ITEMS` of them (an
+        iterable that never ends costs one request and fails, instead of a million requests)."""
+        items = self._student._ask({"op": "iter", "target": self._target(), "max_items": MAX_ITER_ITEMS},
+                                   f"iter({self._name})")
+        if not isinstance(items, list):
+            raise checks.StudentError(f"iter({self._name})", ["ContractError"], "항목을 읽을 수 없습니다")
+        return iter(items)
 
     def __repr__(self) -> str:
         return f"<학생의 {self._name}: {self._wire.type}>"
@@ -161,6 +223,24 @@ class RemoteStudent:
     def __init__(self, session: Session, call_limit: float):
         object.__setattr__(self, "_session", session)
         object.__setattr__(self, "_limit", call_limit)
+        object.__setattr__(self, "_calls", 0)  # requests left to the current question
+        object.__setattr__(self, "_deadline", None)
+
+    def _budget(self, calls: int, deadline: float) -> None:
+        """Give the current question ``calls`` requests until ``deadline`` (time.monotonic)."""
+        object.__setattr__(self, "_calls", calls)
+        object.__setattr__(self, "_deadline", deadline)
+        self._session.deadline = deadline
+
+    def _spend(self) -> float:
+        """Count one request; the seconds it may take. Raises :class:`OverBudget`."""
+        if self._calls <= 0:
+            raise OverBudget("too many requests")
+        object.__setattr__(self, "_calls", self._calls - 1)
+        left = (self._deadline - time.monotonic()) if self._deadline is not None else self._limit
+        if left <= 0:
+            raise OverBudget("out of time")
+        return max(0.5, min(self._limit, left))
 
     def _arg(self, value):
         if isinstance(value, RemoteRef):
@@ -173,12 +253,23 @@ class RemoteStudent:
         return encode_value(checks.to_data(value))
 
     def _ask(self, frame: dict, what: str):
-        frame = dict(frame, limit=self._limit, what=what)
+        limit = self._spend()
+        cut = limit < self._limit  # the question's budget, not the call limit, sets this call's time
+        frame = dict(frame, limit=limit, what=what)
+        restarted = self._session.restart_seconds
         try:
-            reply = self._session.request(frame, self._limit + 5)
+            reply = self._session.request(frame, limit + 5)
         except SandboxLost as exc:
+            if cut:
+                raise OverBudget("out of time") from None
             raise checks.StudentError(what, ["TimeoutError"],
-                                      f"학생 코드가 {self._limit:g}초 안에 답하지 않았거나 멈췄습니다 ({exc})") from None
+                                      f"학생 코드가 {limit:g}초 안에 답하지 않았거나 멈췄습니다 ({exc})") from None
+        if self._deadline is not None and self._session.restart_seconds > restarted:  # not the question's time
+            object.__setattr__(self, "_deadline", self._deadline + self._session.restart_seconds - restarted)
+        error = reply.get("error")
+        if cut and isinstance(error, dict) and error.get("kind") == "student_error" \
+                and "TimeoutError" in (error.get("types") or []):
+            raise OverBudget("out of time")
         if "error" in reply:
             _raise_remote(reply["error"] if isinstance(reply["error"], dict) else {}, what)
         try:
@@ -199,7 +290,10 @@ class RemoteStudent:
 
     @contextlib.contextmanager
     def forbid(self, *dotted_names: str):
-        reply = self._session.request({"op": "forbid", "names": list(dotted_names)}, self._limit + 5)
+        try:
+            reply = self._session.request({"op": "forbid", "names": list(dotted_names)}, self._spend() + 5)
+        except SandboxLost as exc:
+            raise checks.StudentError("forbid", ["TimeoutError"], f"학생 코드가 멈췄습니다 ({exc})") from None
         if "error" in reply:
             raise ValueError(str(reply["error"].get("message", "forbid failed")) if isinstance(reply["error"], dict)
                              else "forbid failed")
@@ -207,7 +301,7 @@ class RemoteStudent:
             yield
         finally:
             with contextlib.suppress(SandboxLost):
-                self._session.request({"op": "allow"}, self._limit + 5)
+                self._session.request({"op": "allow"}, self._limit + 5)  # may raise Tampered
 
 
 # ------------------------------------------------------------------------------------ tests
@@ -255,6 +349,7 @@ class JudgeReport:
     public: dict[str, str] = field(default_factory=dict)  # what the student may read
     cells: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # for the instructor only
+    statuses: dict[str, str] = field(default_factory=dict)  # question -> "timeout" / "tampered"
 
 
 def exercise_imports(notebook: Path | None) -> dict:
@@ -291,26 +386,67 @@ def judge(cells: list[str], questions: dict[str, Question], log_path: Path, limi
     """Run the submission's cells in a runner, then every case here; score with otter's rules.
 
     ``extra``: names the tests see besides ``student`` and ``expect`` (:func:`exercise_imports`).
+    Never raises for anything the submission does: a question over its budget is ``timeout``, a
+    question that finds the machinery changed is ``tampered`` (see the module doc).
     """
     session = Session(cells, log_path, limits, sandboxed)
     report = JudgeReport()
+    results: dict[tuple[str, int], checks.CaseResult] = {}
+
+    def mark(q: str, status: str, why: str) -> None:
+        if q not in report.statuses:
+            report.statuses[q] = status
+            report.notes.append(f"{q}: {status} ({why})")
+
     try:
-        report.cells = session.start()
+        try:
+            report.cells = session.start()
+        except Tampered as exc:
+            report.cells = {"errors": [], "stopped_at": None, "timed_out": False, "n_cells": len(cells)}
+            for q in questions:
+                mark(q, "tampered", str(exc))
+        if report.cells.get("tampered"):
+            report.notes.append(f"after the cells: the grading machinery in the sandbox was changed "
+                                f"({report.cells['tampered']})")
         student = RemoteStudent(session, limits.call)
-        results: dict[tuple[str, int], checks.CaseResult] = {}
+        used = {q: [0.0, 0] for q in questions}  # seconds, requests
+        tests_deadline = time.monotonic() + limits.tests_total
         order = [(q, i) for hidden in (False, True) for q in sorted(questions)
                  for i, c in enumerate(questions[q].cases) if c.hidden == hidden]
         for q, i in order:
             case = questions[q].cases[i]
+            if q in report.statuses:
+                results[(q, i)] = checks.CaseResult(False, True, "확인하지 않았습니다(시간 또는 요청 한도)")
+                continue
+            now, restarted = time.monotonic(), session.restart_seconds
+            if now >= tests_deadline:
+                mark(q, "timeout", f"the submission's {limits.tests_total:g} s for tests were used up")
+                results[(q, i)] = checks.CaseResult(False, True, "시간 제한에 걸려 확인하지 못했습니다")
+                continue
+            calls = limits.question_calls - used[q][1]
+            student._budget(calls, min(tests_deadline, now + limits.question - used[q][0]))
+            session.where = f"{q} case {i + 1}"
             try:
                 results[(q, i)] = checks.run_case(case.source, student, f"<{q} 테스트 {i + 1}>", extra)
+            except OverBudget as exc:
+                results[(q, i)] = checks.CaseResult(False, True, "시간 또는 요청 한도에 걸렸습니다")
+                mark(q, "timeout", f"{exc}: budget {limits.question:g} s and {limits.question_calls} requests "
+                                   f"per question, {limits.tests_total:g} s per submission")
+            except Tampered as exc:
+                results[(q, i)] = checks.CaseResult(False, True, "채점 도구가 바뀐 것이 발견되었습니다")
+                mark(q, "tampered", f"case {i + 1}: {exc}")
             except BaseException as exc:  # noqa: BLE001 - never let one case stop the class
                 if isinstance(exc, (KeyboardInterrupt, SystemExit)) and not isinstance(exc, checks.StudentError):
                     raise
                 results[(q, i)] = checks.CaseResult(False, True, f"확인하는 중 오류: {type(exc).__name__}")
+            finally:
+                used[q][0] += time.monotonic() - now - (session.restart_seconds - restarted)
+                used[q][1] = limits.question_calls - student._calls
         for q, question in sorted(questions.items()):
             passed = [results[(q, i)].passed for i in range(len(question.cases))]
-            if question.all_or_nothing:
+            if report.statuses.get(q) == "tampered":
+                score = 0.0
+            elif question.all_or_nothing:
                 score = question.possible if all(passed) else 0.0
             else:
                 score = sum(c.points for c, ok in zip(question.cases, passed) if ok)
