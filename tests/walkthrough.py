@@ -4,8 +4,8 @@ One folder per student, Colab's file names, and a late second file:
 
 - ``2026001``: solved;
 - ``2026002``: untouched (the student notebook as downloaded);
-- ``2026003``: partly right (ignores ``pad_id``: passes the public tests, loses hidden cases), then a
-  corrected second file after the deadline;
+- ``2026003``: partly right (ignores ``pad_id``: passes the public tests, loses hidden cases) without
+  question 4, then a second file after the deadline with question 4 answered;
 - ``2026004``: a syntax error in the ``make_mask`` cell;
 - ``2026005``: calls the forbidden ``seqlab.pad_sequences`` inside ``pad_batch``.
 
@@ -34,7 +34,7 @@ TIMES = {
 EXPECTED = {
     "2026001": ({"q1": 3, "q2": 2, "q3": 2, "q4": 3}, "full"),
     "2026002": ({"q1": 0, "q2": 0, "q3": 0, "q4": 0}, "untouched"),
-    "2026003": ({"q1": 3, "q2": 2, "q3": 2, "q4": 3}, "full"),  # the late, corrected file
+    "2026003": ({"q1": 1.5, "q2": 2, "q3": 2, "q4": 3}, "partial"),  # the late second file
     "2026004": ({"q1": 3, "q2": 0, "q3": 2, "q4": 3}, "errors"),
     "2026005": ({"q1": 1.5, "q2": 2, "q3": 2, "q4": 3}, "partial"),
 }
@@ -66,8 +66,11 @@ def make_walkthrough(student_nb: Path, autograder_nb: Path, folder: Path) -> dic
 
     write("2026001/Copy of 01-padding.ipynb", solved)
     write("2026002/Copy of 01-padding.ipynb", student)
-    write("2026003/Copy of 01-padding.ipynb", partly_right(solved))
-    write("2026003/Copy of 01-padding (1).ipynb", solved)
+    first = partly_right(solved)
+    i = _code_index(first, "_ = torch.manual_seed(0)")
+    first.cells[i] = copy.deepcopy(student.cells[_code_index(student, "_ = torch.manual_seed(0)")])
+    write("2026003/Copy of 01-padding.ipynb", first)
+    write("2026003/Copy of 01-padding (1).ipynb", partly_right(solved))
     broken = copy.deepcopy(solved)
     i = _code_index(broken, "def make_mask")
     lines = broken.cells[i].source.splitlines()

@@ -42,9 +42,15 @@ def question_stats(book: Gradebook) -> dict[str, dict]:
     for q in book.questions:
         points = Counter(float(r[q]) for _, r in graded if r[q] != "")
         public, hidden = Counter(), Counter()
-        untouched = 0
+        untouched = errors = 0
         for rel, _ in graded:
-            cases = (book.details.get(rel) or {}).get("cases", {}).get(q, [])
+            details = book.details.get(rel) or {}
+            cases = details.get("cases", {}).get(q, [])
+            owner = details.get("questions", [])
+            if any(0 < int(e.get("cell", 0)) <= len(owner) and owner[int(e["cell"]) - 1] == q
+                   for e in details.get("errors", [])) and not all(c.get("passed") for c in cases):
+                errors += 1
+                continue
             if cases and not any(c.get("answered") for c in cases):
                 untouched += 1
                 continue
@@ -63,6 +69,7 @@ def question_stats(book: Gradebook) -> dict[str, dict]:
             "mean": round(sum(p * k for p, k in points.items()) / n, 3) if n else None,
             "full": points.get(book.possible[q], 0),
             "untouched": untouched,
+            "errors": errors,
             "points": {f"{p:g}": k for p, k in sorted(points.items())},
             "public_failures": public.most_common(TOP),
             "hidden_failures": hidden.most_common(TOP),
@@ -74,11 +81,11 @@ def _markdown(book: Gradebook, stats: dict[str, dict]) -> str:
     lines = [f"# {book.exercise}: 문제별 분석 (강사 전용)", "",
              "숨은 테스트의 메시지가 들어 있습니다. 학생에게 보여 주지 마세요. 메시지의 숫자는 `#`로 바꿔, 같은 실수는 "
              "입력이 달라도 한 번으로 셉니다(학생 한 명은 한 번만 셉니다).", "",
-             "| 문제 | 배점 | 채점 학생 | 평균 | 만점 | 답 없음 | 점수별 학생 수 |", "|---|---|---|---|---|---|---|"]
+             "| 문제 | 배점 | 채점 학생 | 평균 | 만점 | 답 없음 | 셀 오류 | 점수별 학생 수 |", "|---|---|---|---|---|---|---|---|"]
     for q, s in stats.items():
         dist = ", ".join(f"{p}점 {k}명" for p, k in s["points"].items()) or "-"
         mean = "-" if s["mean"] is None else f"{s['mean']:.2f}"
-        lines.append(f"| {q} | {s['possible']:g} | {s['students']} | {mean} | {s['full']} | {s['untouched']} | {dist} |")
+        lines.append(f"| {q} | {s['possible']:g} | {s['students']} | {mean} | {s['full']} | {s['untouched']} | {s['errors']} | {dist} |")
     for q, s in stats.items():
         lines += ["", f"## {q}", ""]
         for title, key in (("공개 테스트에서 자주 실패한 메시지", "public_failures"),
@@ -93,7 +100,8 @@ def _markdown(book: Gradebook, stats: dict[str, dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def analytics_figure(book: Gradebook, stats: dict[str, dict]) -> bytes:
+def analytics_figure(book: Gradebook, stats: dict[str, dict], *, keep_open: bool = False):
+    """The PNG bytes of the figure (or, with ``keep_open``, the figure itself, for tests)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -121,6 +129,8 @@ def analytics_figure(book: Gradebook, stats: dict[str, dict]) -> bytes:
     n = max((s["students"] for s in stats.values()), default=0)
     fig.suptitle(f"{book.exercise}: 문제별 점수 분포 (학생 {n}명)")
     fig.tight_layout()
+    if keep_open:
+        return fig
     buf = io.BytesIO()
     fig.savefig(buf, dpi=110, format="png")
     plt.close(fig)

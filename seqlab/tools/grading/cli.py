@@ -203,6 +203,8 @@ def grade_class(exercise: str, submissions: Path, out: Path, *, autograder: Path
             if _collect.nfc(p.sub.student_id) == only:
                 if p.action == "keep":
                     p.action = "grade"
+            elif p.action == "final":
+                continue  # screened and duplicates: decided without running anything
             elif p.sub.rel in before:
                 p.action, p.previous = "keep", before[p.sub.rel]
             else:

@@ -202,6 +202,12 @@ def question_section(view: QuestionView, heads: list[str], safe) -> list[str]:
                      "직접 구현해야 합니다(그 부분의 테스트는 통과하지 못한 것으로 채점했습니다).")
     public = [c for c in view.cases if not c.get("hidden")]
     hidden = [c for c in view.cases if c.get("hidden")]
+    if state == "full":
+        parts = [f"공개 테스트 {len(public)}개"] if public else []
+        parts += [f"숨은 테스트 {len(hidden)}개"] if hidden else []
+        lines.append(f"- {'와 '.join(parts) or '테스트'}를 모두 통과했습니다.")
+        lines.append("")
+        return lines
     if view.public_text and not (view.errors and public and not any(c.get("answered") for c in public)):
         lines += ["- 공개 테스트(노트북의 `grader.check`와 같은 결과):", "", "  ```"]
         lines += ["  " + ln for ln in safe(view.public_text).replace("```", "'''").strip().splitlines()]
@@ -209,7 +215,7 @@ def question_section(view: QuestionView, heads: list[str], safe) -> list[str]:
     if hidden and any(c.get("answered") for c in view.cases):
         ok = sum(bool(c.get("passed")) for c in hidden)
         text = f"- 숨은 테스트 {len(hidden)}개 중 {ok}개 통과."
-        if ok < len(hidden):
+        if ok < len(hidden) and not names:
             text += (" 숨은 테스트의 내용은 보여 주지 않습니다. 공개 테스트가 다루지 않는 경우(문제 설명에 적힌 조건)에서도 "
                      "답이 옳은지 스스로 확인해 보세요.")
         lines.append(text)

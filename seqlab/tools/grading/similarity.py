@@ -79,12 +79,14 @@ def compare(codes: dict[str, str], starter: str, threshold: float = DEFAULT_THRE
                                 noise_t=NOISE, guarantee_t=NOISE, display_t=threshold, autoopen=False,
                                 silent=True, force_language="python", out_file=str(folder / "unused.html"))
         detector.run()
-        files = [str(f) for f in detector.test_files]
-        index = {f: i for i, f in enumerate(files)}
+        files = sorted(str(f) for f in detector.test_files)
+        order = [str(f) for f in detector.test_files]
+        index = {f: i for i, f in enumerate(order)}
+        ref_index = {str(f): j for j, f in enumerate(detector.ref_files)}
         pairs = []
-        for i, fa in enumerate(files):
-            for fb in files[i + 1:]:
-                j = index[fb]
+        for n, fa in enumerate(files):
+            for fb in files[n + 1:]:
+                i, j = index[fa], ref_index[fb]
                 a_in_b, b_in_a = (float(x) for x in detector.similarity_matrix[i, j])
                 if a_in_b < 0:
                     continue
@@ -100,6 +102,8 @@ def compare(codes: dict[str, str], starter: str, threshold: float = DEFAULT_THRE
                                                         escape_html=True)[0]
                         pair.code_b = highlight_overlap(detector.file_data[fb].raw_code, sb, "<mark>", "</mark>",
                                                         escape_html=True)[0]
+                if pair.a > pair.b:  # report each pair in one order, whatever the folder listing's
+                    pair = Pair(pair.b, pair.a, pair.b_in_a, pair.a_in_b, tokens, flagged, pair.code_b, pair.code_a)
                 pairs.append(pair)
     pairs.sort(key=lambda p: (-min(p.a_in_b, p.b_in_a), -max(p.a_in_b, p.b_in_a), p.a, p.b))
     return pairs
