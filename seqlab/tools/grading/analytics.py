@@ -27,9 +27,10 @@ TOP = 5
 
 
 def normalise_message(message: str) -> str:
-    """One failing message as a kind: the first line, numbers replaced by ``#``, shortened, so that
-    the same mistake on different inputs counts once per student."""
+    """One failing message as a kind: the first line, a call's arguments dropped (``f(…)``), numbers
+    replaced by ``#``, shortened, so that the same mistake on different inputs counts as one."""
     first = (message or "").strip().splitlines()[0] if (message or "").strip() else "(메시지 없음)"
+    first = re.sub(r"([A-Za-z0-9_])\((?:[^()]|\([^()]*\))*\)", r"\1(…)", first)  # a call's arguments: f(…)
     first = re.sub(r"\d+(\.\d+)?", "#", first)
     first = re.sub(r"\s+", " ", first)
     return first[:160]

@@ -304,7 +304,8 @@ class Gradebook:
 
 def summary_table(book: Gradebook) -> str:
     graded = [r for r in book.rows.values() if r["status"] in GRADED_STATUSES]
-    lines = [f"{book.exercise}: 제출 {len(book.rows)}개, 채점 {len(graded)}개"]
+    lines = [f"{book.exercise}: 제출 {len(book.rows)}개, 채점 {len(graded)}개 (이전 실행의 결과 포함; 이번 실행이 한 일은 "
+             "run-summary.md)"]
     statuses: dict[str, int] = {}
     for r in book.rows.values():
         key = r["status"].split(":")[0] if r["status"].startswith("error") else r["status"]
