@@ -106,7 +106,7 @@ class Gradebook:
         return self.out / ".results.json"
 
     def columns(self) -> list[str]:
-        return ["student_id", "file", "status", "result", *self.questions, "total", "max", "submitted", "late_days",
+        return ["student_id", "file", "status", *self.questions, "total", "max", "result", "submitted", "late_days",
                 "final", "notes", "sha256", "tests", "grader", "sandbox", "signature"]
 
     def _load_details(self) -> dict[str, dict]:
