@@ -77,7 +77,9 @@ def test_submissions_are_untouched_and_nothing_planted_survives(adversarial):
     assert _tree(adversarial["subs"]) == adversarial["before"]
     out = adversarial["out"]
     assert not list(out.rglob("*planted*")) and not (out / "gradebook.csv.tmp").exists()
-    assert sorted(p.name for p in out.iterdir()) == [".grader-key", "feedback", "gradebook.csv", "logs", "summary.png"]
+    assert sorted(p.name for p in out.iterdir()) == [".grader-key", ".results.json", "analytics", "feedback",
+                                                     "gradebook.csv", "integrity.csv", "logs", "run-summary.md",
+                                                     "summary.png", "upload"]
 
 
 def test_the_sandbox_sees_no_instructor_file(adversarial):

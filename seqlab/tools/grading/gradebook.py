@@ -5,10 +5,12 @@ Rows are signed (HMAC-SHA256 with a key kept in the output folder, ``.grader-key
 resumed run keeps only rows this grader wrote for the same file content, the same tests and
 the same grader version, graded in the sandbox.
 
-What a student reads (``feedback/<id>.md``) holds only their id, their own file name, a Korean
-status, their scores and the public checks' messages (filtered once more by the leak rule).
-Instructor notes (screening reasons, classmates' file names, restores, limits) stay in
-``gradebook.csv`` and ``logs/``.
+What a student reads (``feedback/<id>.md``, built by :mod:`.feedback`) holds only their id, their
+own file name, a Korean status, their scores, per question the public checks' messages, the count
+of hidden cases passed, the forbidden tools they used and their own cells' errors (everything
+filtered once more by the leak rule). Instructor notes (screening reasons, classmates' file names,
+restores, limits) stay in ``gradebook.csv`` and ``logs/``; every case's outcome, hidden messages
+included, is kept for the instructor in ``.results.json`` (analytics and resumed feedback).
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ import csv
 import hashlib
 import hmac
 import io
+import json
+import math
 import os
 import re
 import secrets
@@ -24,6 +28,7 @@ import tempfile
 from pathlib import Path
 
 from ..otterfmt import find_leak
+from . import feedback as fb
 from .collect import GRADED_STATUSES, STATUS_DUPLICATE, STATUS_NOT_NOTEBOOK, STATUS_STOPPED, STATUS_TIMEOUT, nfc
 from .collect import STATUS_TAMPERED, STATUS_TOO_LARGE
 
@@ -53,10 +58,10 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def student_status(status: str) -> str:
+def student_status(status: str, result: str = "") -> str:
     """The status in Korean, for the student (no instructor detail)."""
     if status == "ok":
-        return "채점을 마쳤습니다"
+        return fb.result_text(result)
     if status == STATUS_TIMEOUT:
         return "시간 또는 메모리 제한에 걸렸습니다. 멈춘 셀 앞까지 정의된 답으로 채점했습니다"
     if status == STATUS_STOPPED:
@@ -91,16 +96,31 @@ class Gradebook:
         self.hidden = hidden_statements
         self.rows: dict[str, dict[str, str]] = {}
         self.public: dict[str, dict[str, str]] = {}  # rel -> question -> public message
+        self.details: dict[str, dict] = {}  # rel -> cases (hidden too), cell errors, cell heads: instructor only
+        self.run_summary = None  # what the last run did (cli.RunSummary)
+        self.late_penalty = 0.0  # fraction of the maximum taken per started day late (0: none)
         self._key = self._load_key()
+        self._stored_details = self._load_details()
 
     # ------------------------------------------------------------------------------ rows
     @property
     def csv_path(self) -> Path:
         return self.out / "gradebook.csv"
 
+    @property
+    def details_path(self) -> Path:
+        return self.out / ".results.json"
+
     def columns(self) -> list[str]:
-        return ["student_id", "file", "status", *self.questions, "total", "max", "notes", "sha256",
-                "tests", "grader", "sandbox", "signature"]
+        return ["student_id", "file", "status", *self.questions, "total", "max", "result", "submitted", "late_days",
+                "final", "notes", "sha256", "tests", "grader", "sandbox", "signature"]
+
+    def _load_details(self) -> dict[str, dict]:
+        try:
+            data = json.loads(self.details_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
 
     def _load_key(self) -> bytes:
         path = self.out / ".grader-key"
@@ -140,31 +160,68 @@ class Gradebook:
                 and row["sandbox"] == "bwrap" and nfc(row["file"]) == sub.rel
                 and hmac.compare_digest(row["signature"], self._sign(row)))
 
-    def keep(self, rel: str, row: dict[str, str], student_id: str) -> None:
+    def _timing(self, row: dict[str, str], timing) -> None:
+        """``submitted``, ``late_days`` and ``final`` (the total after the late rule) of a row."""
+        row["submitted"] = getattr(timing, "submitted", "") or ""
+        days = getattr(timing, "late_days", None)
+        late = bool(getattr(timing, "late", False))
+        row["late_days"] = ("?" if days is None else f"{days:g}") if late else ""
+        if row.get("total", "") == "":
+            row["final"] = ""
+            return
+        total = float(row["total"])
+        if late and self.late_penalty > 0:  # a "late" marker without a time counts as one day
+            total = max(0.0, total - self.late_penalty * self.max_total * max(1, math.ceil(days or 1)))
+        row["final"] = f"{round(total, 4):g}"
+
+    def keep(self, rel: str, row: dict[str, str], student_id: str, timing=None) -> None:
         row = {c: row.get(c, "") for c in self.columns()}
         row["student_id"] = student_id
+        self._timing(row, timing)
         row["signature"] = self._sign(row)
         self.rows[rel] = row
+        stored = self._stored_details.get(rel)
+        if isinstance(stored, dict) and stored.get("sha256") == row["sha256"]:
+            self.details[rel] = stored
+            if isinstance(stored.get("public"), dict):
+                self.public[rel] = {str(k): str(v) for k, v in stored["public"].items()}
 
     def set_row(self, rel: str, student_id: str, status: str, scores: dict[str, float] | None,
-                notes: list[str], sha256: str, sandbox: str, public: dict[str, str] | None = None) -> None:
+                notes: list[str], sha256: str, sandbox: str, public: dict[str, str] | None = None,
+                details: dict | None = None, timing=None) -> None:
+        """``details``: ``{"cases": {q: [case outcome]}, "errors": [CellError data], "heads": [...],
+        "questions": [...]}`` (see :mod:`.feedback`); ``timing``: :class:`.lms.Timing` or ``None``."""
         graded = status in GRADED_STATUSES and scores is not None
         row = {"student_id": student_id, "file": rel, "status": status, "notes": "; ".join(notes)[:2000],
                "sha256": sha256, "tests": self.tests_sha, "grader": GRADER_VERSION, "sandbox": sandbox,
-               "max": f"{self.max_total:g}"}
+               "max": f"{self.max_total:g}", "result": ""}
         total = 0.0
         for q in self.questions:
             s = float(scores.get(q, 0.0)) if graded else 0.0
             total += s
             row[q] = f"{s:g}" if graded else ""
         row["total"] = f"{round(total, 4):g}" if graded else ""
+        if graded and details is not None:
+            errors = [fb.CellError.from_data(e) for e in details.get("errors", [])]
+            row["result"] = fb.notebook_result({q: float(scores.get(q, 0.0)) for q in self.questions}, self.possible,
+                                               details.get("cases", {}), errors)
+        self._timing(row, timing)
         row["signature"] = self._sign(row)
         self.rows[rel] = row
         if public is not None:
             self.public[rel] = public
+        if details is not None:
+            self.details[rel] = dict(details, sha256=sha256, public=public or {})
+        else:
+            self.details.pop(rel, None)
 
     # ----------------------------------------------------------------------------- files
+    def write_details(self) -> None:
+        kept = {rel: self.details[rel] for rel in sorted(self.details) if rel in self.rows}
+        write_atomic(self.details_path, json.dumps(kept, ensure_ascii=False, indent=1))
+
     def write_csv(self) -> None:
+        self.write_details()
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=self.columns(), lineterminator="\n")
         writer.writeheader()
@@ -183,22 +240,51 @@ class Gradebook:
                 chosen[sid] = rel
         return chosen
 
+    def _safe(self, text: str) -> str:
+        return "(메시지를 보여 줄 수 없습니다)" if find_leak(text, self.hidden) else text
+
     def feedback_text(self, rel: str) -> str:
         row = self.rows[rel]
         lines = [f"# {self.exercise} 채점 결과: {row['student_id']}", "",
-                 f"- 제출 파일: `{Path(rel).name}`", f"- 상태: {student_status(row['status'])}"]
-        if row["status"] in GRADED_STATUSES:
-            lines += [f"- 총점: {row['total']} / {row['max']}", "", "| 문제 | 점수 | 배점 |", "|---|---|---|"]
+                 f"- 제출 파일: `{Path(rel).name}`", f"- 상태: {student_status(row['status'], row.get('result', ''))}"]
+        if row["status"] not in GRADED_STATUSES:
+            return "\n".join(lines) + "\n"
+        lines.append(f"- 총점: {row['total']} / {row['max']}")
+        if row.get("late_days"):
+            late = "" if row["late_days"] == "?" else f"({row['late_days']}일)"
+            lines.append(f"- 마감보다 늦게 냈습니다{late}. 늦은 제출 규칙을 적용한 점수: {row['final']} / {row['max']}")
+        lines += ["", "| 문제 | 점수 | 배점 |", "|---|---|---|"]
+        for q in self.questions:
+            lines.append(f"| {q} | {row[q]} | {self.possible[q]:g} |")
+        details = self.details.get(rel)
+        public = self.public.get(rel, {})
+        lines += ["", "## 문제별 안내", "",
+                  "공개 테스트는 노트북의 `grader.check`와 같은 테스트입니다. 숨은 테스트는 통과한 개수만 알려 주고 "
+                  "내용은 보여 주지 않습니다. 점수에는 둘 다 반영되어 있습니다.", ""]
+        if details is None:
             for q in self.questions:
-                lines.append(f"| {q} | {row[q]} | {self.possible[q]:g} |")
-            public = self.public.get(rel, {})
-            lines += ["", "## 공개 테스트 결과", "",
-                      "숨은 테스트의 내용은 보여 주지 않습니다. 점수에는 숨은 테스트도 반영되어 있습니다.", ""]
-            for q in self.questions:
-                text = public.get(q) or f"{q}: (이전 채점의 결과를 그대로 두었습니다)"
-                if find_leak(text, self.hidden):
-                    text = f"{q}: (메시지를 보여 줄 수 없습니다)"
+                text = self._safe(public.get(q) or f"{q}: (이전 채점의 결과를 그대로 두었습니다)")
                 lines += ["```", text.replace("```", "'''").strip(), "```", ""]
+            return "\n".join(lines) + "\n"
+        errors = [fb.CellError.from_data(e) for e in details.get("errors", [])]
+        heads = [str(h) for h in details.get("heads", [])]
+        owner = list(details.get("questions", []))
+        by_q: dict[str, list] = {}
+        loose = []
+        for err in errors:
+            q = owner[err.cell - 1] if 0 < err.cell <= len(owner) else None
+            if q in self.possible:
+                by_q.setdefault(q, []).append(err)
+            else:
+                loose.append(err)
+        if loose:
+            lines += ["### 문제 밖의 셀", ""]
+            lines += ["- " + self._safe(fb.describe_error(err, heads, None)) for err in loose]
+            lines.append("")
+        for q in self.questions:
+            view = fb.QuestionView(q, row[q], self.possible[q], details.get("cases", {}).get(q, []),
+                                   public.get(q, ""), by_q.get(q, []))
+            lines += fb.question_section(view, heads, self._safe)
         return "\n".join(lines) + "\n"
 
     def write_feedback(self) -> None:
@@ -224,7 +310,8 @@ class Gradebook:
 
 def summary_table(book: Gradebook) -> str:
     graded = [r for r in book.rows.values() if r["status"] in GRADED_STATUSES]
-    lines = [f"{book.exercise}: 제출 {len(book.rows)}개, 채점 {len(graded)}개"]
+    lines = [f"{book.exercise}: 제출 {len(book.rows)}개, 채점 {len(graded)}개 (이전 실행의 결과 포함; 이번 실행이 한 일은 "
+             "run-summary.md)"]
     statuses: dict[str, int] = {}
     for r in book.rows.values():
         key = r["status"].split(":")[0] if r["status"].startswith("error") else r["status"]
@@ -249,11 +336,13 @@ def summary_figure(book: Gradebook) -> Path:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     from seqlab.viz import use_korean_font
 
     use_korean_font()
-    graded = [r for r in book.rows.values() if r["status"] in GRADED_STATUSES]
+    graded = [book.rows[rel] for rel in book.counting_rows().values()
+              if book.rows[rel]["status"] in GRADED_STATUSES and book.rows[rel]["total"] != ""]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8))
     means = [(sum(float(r[q]) for r in graded) / len(graded) / book.possible[q])
              if graded and book.possible[q] else 0.0 for q in book.questions]
@@ -266,6 +355,7 @@ def summary_figure(book: Gradebook) -> Path:
              color="#9ecae1", edgecolor="white")
     ax2.set_xlabel("총점")
     ax2.set_ylabel("학생 수")
+    ax2.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax2.set_title(f"총점 분포 (채점 {len(totals)}명)")
     fig.suptitle(f"{book.exercise} 채점 요약")
     fig.tight_layout()

@@ -350,6 +350,9 @@ class JudgeReport:
     cells: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # for the instructor only
     statuses: dict[str, str] = field(default_factory=dict)  # question -> "timeout" / "tampered"
+    # every case's outcome, hidden ones included: for the instructor's analytics and for counts
+    # ("숨은 테스트 k개 중 j개 통과") in the feedback; never shown to a student as text
+    cases: dict[str, list[dict]] = field(default_factory=dict)
 
 
 def exercise_imports(notebook: Path | None) -> dict:
@@ -454,6 +457,9 @@ def judge(cells: list[str], questions: dict[str, Question], log_path: Path, limi
             public = checks.QuestionResult(q, question.possible,
                                            [results[(q, i)] for i, c in enumerate(question.cases) if not c.hidden])
             report.public[q] = public.report() if public.cases else f"{q}: 공개 테스트가 없습니다"
+            report.cases[q] = [{"hidden": c.hidden, "points": c.points, "passed": results[(q, i)].passed,
+                                "answered": results[(q, i)].answered, "message": results[(q, i)].message}
+                               for i, c in enumerate(question.cases)]
         report.notes += session.notes
     finally:
         session.close()

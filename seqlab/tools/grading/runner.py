@@ -249,6 +249,7 @@ class Runner:
     # -------------------------------------------------------------------------------- cells
     def run_cells(self, cells: list[str], cell_limit: float, total_limit: float, rid: str) -> dict:
         errors, stopped_at, timed_out = [], None, False
+        details = []  # {"cell", "type", "line", "message"} per error: the student's feedback names them
         deadline = time.monotonic() + total_limit
         for i, source in enumerate(cells):
             write_frame(self.rout, {"event": "cell", "index": i, "rid": rid})
@@ -272,12 +273,16 @@ class Runner:
                 errors.append(f"{type(exc).__name__} (code cell {i + 1})")
                 import traceback
 
+                lines = [fr.lineno for fr in traceback.extract_tb(exc.__traceback__) if fr.filename == filename]
+                details.append({"cell": i + 1, "type": type(exc).__name__[:100], "line": lines[0] if lines else 0,
+                                "message": _text(exc)[:300]})
                 traceback.print_exc(file=sys.stderr)
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
             if timed_out:
                 break
-        return {"errors": errors, "stopped_at": stopped_at, "timed_out": timed_out, "n_cells": len(cells)}
+        return {"errors": errors, "stopped_at": stopped_at, "timed_out": timed_out, "n_cells": len(cells),
+                "error_details": details}
 
     # ------------------------------------------------------------------------------ requests
     def arg(self, obj):
