@@ -84,7 +84,7 @@ def test_feedback_says_what_to_do(walkthrough):
 
     syntax = _feedback(walkthrough, "2026004")
     assert "코드 셀에서 오류가 났습니다" in syntax
-    assert "코드 셀 5(문제 q2의 셀, `def make_mask(lengths, L):`로 시작) 3번째 줄에 문법 오류(SyntaxError)" in syntax
+    assert "(문제 q2의 셀, `def embedding_grad_rows(batch, vocab_size, pad_id):`로 시작) 3번째 줄에 문법 오류(SyntaxError)" in syntax
     assert "정의되지 않았습니다" not in syntax  # the error, not its consequence
 
     hidden_loss = _feedback(walkthrough, "2026003")
@@ -94,7 +94,7 @@ def test_feedback_says_what_to_do(walkthrough):
 
     forbidden = _feedback(walkthrough, "2026005")
     assert "금지된 도구를 썼습니다: `seqlab.data.pad_sequences`" in forbidden
-    assert "### q1: 1.5 / 3점 · 금지된 도구 사용" in forbidden
+    assert "### q1: 0 / 3점 · 금지된 도구 사용" in forbidden
 
     untouched = _feedback(walkthrough, "2026002")
     assert "답을 쓴 문제가 없습니다" in untouched and "채점을 마쳤습니다" not in untouched
@@ -132,7 +132,7 @@ def test_lms_uploads_and_integrity_file(walkthrough):
 @needs_sandbox
 def test_analytics_per_question(walkthrough):
     stats = json.loads((walkthrough["out"] / "analytics" / "questions.json").read_text(encoding="utf-8"))
-    assert stats["q1"]["points"] == {"0": 1, "1.5": 2, "3": 2}
+    assert stats["q1"]["points"] == {"0": 2, "1.5": 1, "3": 2}
     assert stats["q2"]["errors"] == 1 and stats["q2"]["untouched"] == 1
     hidden = dict((m, k) for m, k in stats["q1"]["hidden_failures"])
     assert any("pad_sequences" in m and k == 1 for m, k in hidden.items()), hidden

@@ -514,13 +514,14 @@ def test_integrity_snapshot_sees_replaced_machinery(monkeypatch):
             try:
                 check.after_forbid(["math.factorial"], [original])
                 assert check.verify() is None
-                forbidden = _math.factorial
-                _math.factorial = original
-                assert "put back" in check.verify()
-                _math.factorial = forbidden
-                run.ns["stash"] = original
-                assert "bound again" in check.verify()
-                del run.ns["stash"]
+                # forbids no longer swap the function (seqlab.checks watches what runs), so what can
+                # be tampered with is the watch itself: a replaced profile hook is reported
+                assert _math.factorial is original
+                import sys as _sys
+
+                with monkeypatch.context() as m:
+                    m.setattr(_sys, "setprofile", lambda *a: None)
+                    assert check.verify() is not None
             finally:
                 cm.__exit__(None, None, None)
                 check.after_allow()

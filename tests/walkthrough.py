@@ -6,7 +6,7 @@ One folder per student, Colab's file names, and a late second file:
 - ``2026002``: untouched (the student notebook as downloaded);
 - ``2026003``: partly right (ignores ``pad_id``: passes the public tests, loses hidden cases) without
   question 4, then a second file after the deadline with question 4 answered;
-- ``2026004``: a syntax error in the ``make_mask`` cell;
+- ``2026004``: a syntax error in the ``embedding_grad_rows`` cell (question 2);
 - ``2026005``: calls the forbidden ``seqlab.pad_sequences`` inside ``pad_batch``.
 
 ``python -m tests.walkthrough STUDENT_NB AUTOGRADER_NB FOLDER`` writes it (and ``times.csv``).
@@ -36,7 +36,7 @@ EXPECTED = {
     "2026002": ({"q1": 0, "q2": 0, "q3": 0, "q4": 0}, "untouched"),
     "2026003": ({"q1": 1.5, "q2": 2, "q3": 2, "q4": 3}, "partial"),  # the late second file
     "2026004": ({"q1": 3, "q2": 0, "q3": 2, "q4": 3}, "errors"),
-    "2026005": ({"q1": 1.5, "q2": 2, "q3": 2, "q4": 3}, "partial"),
+    "2026005": ({"q1": 0, "q2": 2, "q3": 2, "q4": 3}, "partial"),  # the forbidden call fails every case
 }
 
 FORBIDDEN_PAD_BATCH = '''def pad_batch(seqs, pad_id):
@@ -72,10 +72,10 @@ def make_walkthrough(student_nb: Path, autograder_nb: Path, folder: Path) -> dic
     write("2026003/Copy of 01-padding.ipynb", first)
     write("2026003/Copy of 01-padding (1).ipynb", partly_right(solved))
     broken = copy.deepcopy(solved)
-    i = _code_index(broken, "def make_mask")
+    i = _code_index(broken, "def embedding_grad_rows")
     lines = broken.cells[i].source.splitlines()
-    lines.insert(1, "    positions = torch.arange(L)[None, :]   # (1, L)")
-    lines.insert(2, "    mask = positions < lengths[:, None]  (")
+    lines.insert(1, "    flat = batch.reshape(-1)   # (B*L,)")
+    lines.insert(2, "    counts = torch.bincount(flat  (")
     broken.cells[i].source = "\n".join(lines)
     write("2026004/사본 - 01-padding.ipynb", broken)
     forbidden = copy.deepcopy(solved)
