@@ -264,25 +264,32 @@ LINEBREAK_JS = r"""
       items.push({ch, r: rects[0], block, code, node: n, i});
     }
   }
-  const out = {lone_particle: [], paren: [], mid_word: [], other_glued: 0, lines: 0};
-  let prev = null, space = false;
+  // overlong: a line filled by one piece of inline code (or one unbroken word) longer than the
+  // line: the browser must break it somewhere, and it may do so at its end (counted, not failed)
+  const out = {lone_particle: [], paren: [], mid_word: [], other_glued: 0, overlong: [], lines: 0};
+  let prev = null, space = false, lineStart = null, spaceInLine = false;
   for (let k = 0; k < items.length; k++) {
     const it = items[k];
-    if (it.ch === " ") { space = true; continue; }
+    if (it.ch === " ") { space = true; if (lineStart) spaceInLine = true; continue; }
+    if (!prev || prev.block !== it.block) { lineStart = it; spaceInLine = false; }
     if (prev && prev.block === it.block) {
       const newLine = it.r.top >= prev.r.bottom - 1 && it.r.left < prev.r.left;
       if (newLine) {
         out.lines += 1;
         const sameCode = it.code && it.code === prev.code;
+        // the whole previous line was one piece of code (or one word): it could not fit anyway
+        const overlong = lineStart && !spaceInLine && lineStart !== it && (prev.code ? lineStart.code === prev.code : true);
         if (!space && !sameCode) {
           const next = items.slice(k, k + 12).map(x => x.ch).join("").split(" ")[0];
           const before = items.slice(Math.max(0, k - 12), k).map(x => x.ch).join("").split(" ").pop();
           const where = `${before}|${next}`;
-          if (hangul.test(it.ch) && hangul.test(prev.ch)) out.mid_word.push(where);
+          if (overlong) out.overlong.push(where);
+          else if (hangul.test(it.ch) && hangul.test(prev.ch)) out.mid_word.push(where);
           else if (hangul.test(it.ch) && isLone(next)) out.lone_particle.push(where);
           else if (it.ch === "(" && !prev.code && !prev.atom) out.paren.push(where);
           else out.other_glued += 1;
         }
+        lineStart = it; spaceInLine = false;
       }
     }
     prev = it; space = false;

@@ -334,9 +334,10 @@ def glue_korean_breaks(doctree: nodes.Node) -> int:
                        (bool(re.match(rf"[{_HANGUL_CHAR}]", first)) and not re.match(rf"[{_HANGUL_CHAR}\s(\[{{“‘]", last))
             if not glue:
                 continue
-            if isinstance(prev, _ATOM_NODES) and prev.parent is seg.parent:
-                # code or a formula and its particle in one no-wrap span: the browser may otherwise
-                # break at the end of the code (it may wrap inside itself) or around a formula's box
+            if isinstance(prev, nodes.math) and prev.parent is seg.parent:
+                # a formula and its particle in one no-wrap span: a formula is an atomic box, which a
+                # word joiner does not hold (for inline code the word joiner works, and a no-wrap span
+                # would not: the code's own pre-wrap governs the break after it)
                 run = re.match(r"[^\s]+", text).group(0)
                 parent = seg.parent
                 box = nodes.inline(classes=["seqlab-nowrap"])
