@@ -335,9 +335,9 @@ def glue_korean_breaks(doctree: nodes.Node) -> int:
             if not glue:
                 continue
             if isinstance(prev, nodes.math) and prev.parent is seg.parent:
-                # a formula and its particle in one no-wrap span: a formula is an atomic box, which a
-                # word joiner does not hold (for inline code the word joiner works, and a no-wrap span
-                # would not: the code's own pre-wrap governs the break after it)
+                # a formula (an atomic box once typeset) and its particle in one no-wrap span; inline
+                # code gets the word joiner instead: in Chromium a no-wrap span around code does not
+                # hold, since the code's own pre-wrap governs the break after it
                 run = re.match(r"[^\s]+", text).group(0)
                 parent = seg.parent
                 box = nodes.inline(classes=["seqlab-nowrap"])
