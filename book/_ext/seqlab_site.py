@@ -247,6 +247,7 @@ def _korean_chrome(app: Sphinx, exception) -> None:
 # --- Korean line breaks: particles stay with their word ------------------------------------------
 
 WJ = "\u2060"  # WORD JOINER: no line break on either side, invisible, not a word character
+ZWSP = "\u200b"  # ZERO WIDTH SPACE: a break opportunity, invisible
 _HANGUL_CHAR = "\uac00-\ud7a3\u3131-\u318e"
 # inside one text node: a Hangul letter right after a closing mark, a digit, a Latin letter or a
 # percent sign ((B, d_h)입니다, “셀”의, 50%는, RNN은), and "(" right after a letter (상태(hidden state))
@@ -322,11 +323,18 @@ def glue_korean_breaks(doctree: nodes.Node) -> int:
             if not isinstance(seg, nodes.Text) or not _ends_word(prev):
                 continue
             text = str(seg)
-            if not text or text[0].isspace() or text[0] == WJ:
+            if not text or text[0].isspace() or text[0] in (WJ, ZWSP):
                 continue
             first = text[0]
             if isinstance(prev, _ATOM_NODES):
-                # a particle after code or a formula ("(" after code is a break a line may need)
+                # a particle after code or a formula is glued; "(" after code gets a break
+                # opportunity instead (digits and "(" never break: `…clone=1`(데비안) would only break
+                # inside 데비안)
+                if first == "(" and isinstance(prev, nodes.literal):
+                    replacement = nodes.Text(ZWSP + text)
+                    seg.parent.replace(seg, replacement)
+                    segs[i] = replacement
+                    continue
                 glue = bool(re.match(rf"[{_HANGUL_CHAR}]", first))
             else:
                 last = str(prev)[-1]

@@ -177,21 +177,31 @@
   const beforeHangul = new RegExp(`(?<=[^${NOT_AFTER}${HANGUL}])(?=[${HANGUL}])`, "g");
   const beforeParen = new RegExp(`(?<=[^${NOT_AFTER}])(?=\\()`, "g");
   const glueText = (t) => t.replace(beforeHangul, "\u2060").replace(beforeParen, "\u2060");
+  // the text nodes of `root` in order; a node that starts a word right after the previous node's
+  // last letter (a highlighted search term splits the text) gets the joiner at its start
   const glueTree = (root) => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    let last = "";
     while (walker.nextNode()) {
-      const n = walker.currentNode, t = glueText(n.nodeValue);
+      const n = walker.currentNode;
+      let t = glueText(n.nodeValue);
+      if (t && last && /[^\s\u2060\u200b(\[{“‘<\-—–/]/.test(last) &&
+          (t[0] === "(" || (new RegExp(`[${HANGUL}]`).test(t[0]) && !new RegExp(`[${HANGUL}]`).test(last)))) {
+        t = "\u2060" + t;
+      }
       if (t !== n.nodeValue) n.nodeValue = t;
+      if (n.nodeValue) last = n.nodeValue[n.nodeValue.length - 1];
     }
   };
   const glueSearchResults = () => {
     const out = document.getElementById("search-results");
     if (!out || out._seqlabGlue) return;
     out._seqlabGlue = true;
-    new MutationObserver((records) => records.forEach((r) => r.addedNodes.forEach((n) => {
-      if (n.nodeType === 1) glueTree(n);
-      else if (n.nodeType === 3) n.nodeValue = glueText(n.nodeValue);
-    }))).observe(out, {childList: true, subtree: true});
+    new MutationObserver((records) => {
+      const items = new Set();
+      records.forEach((r) => { const li = (r.target.nodeType === 1 ? r.target : r.target.parentElement).closest("li") || out; items.add(li); });
+      items.forEach(glueTree);
+    }).observe(out, {childList: true, subtree: true});
     glueTree(out);
   };
 
