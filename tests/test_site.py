@@ -252,3 +252,12 @@ def test_the_browser_audit_pins_one_axe_core_version():
     pinned = re.search(r"^AXE_CORE\s*:=\s*(\S+)", makefile, re.M)
     assert pinned and pinned.group(1) == AXE_VERSION
     assert "tests/.axe/" in (ROOT / ".gitignore").read_text(encoding="utf-8")
+
+
+def test_line_break_glue_in_html_fragments_and_navigation():
+    _, ext = _ext()
+    wj = ext.WJ
+    table = '<style>td{color:rgba(0,0,0,1)}</style><th>0.90 이상(풀었음)</th>'
+    assert ext.glue_html(table) == f'<style>td{{color:rgba(0,0,0,1)}}</style><th>0.90 이상{wj}(풀었음)</th>'
+    nav = '<nav><a>시퀀스-투-시퀀스(seq2seq)</a> <code>data</code>에서</nav><p>a(b)</p>'
+    assert ext.glue_navigation(nav) == f'<nav><a>시퀀스-투-시퀀스{wj}(seq2seq)</a> <code>data</code>{wj}에서</nav><p>a(b)</p>'

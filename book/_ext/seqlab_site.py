@@ -273,7 +273,22 @@ def glue_html(markup: str) -> str:
     if not isinstance(markup, str):
         raise TypeError(f"markup must be a str, got {type(markup).__name__}")
     parts = _HTML_PARTS.split(markup)
-    return "".join(part if i % 2 else glue_text(part) for i, part in enumerate(parts))
+    out, last = [], ""
+    for i, part in enumerate(parts):
+        if i % 2:  # a tag, a style or a script
+            if re.match(r"<(?:style|script)\b", part, re.I):
+                last = ""
+            out.append(part)
+            continue
+        text = glue_text(part)
+        # across tags (<code>data</code>에서, <span>시퀀스</span>(seq2seq)): the same two rules
+        if text and last and not last.isspace() and last not in f"{WJ}{ZWSP}([{{“‘<-—–/":
+            if text[0] == "(" or (re.match(f"[{_HANGUL_CHAR}]", text[0]) and not re.match(f"[{_HANGUL_CHAR}]", last)):
+                text = WJ + text
+        out.append(text)
+        if text:
+            last = text[-1]
+    return "".join(out)
 
 
 def _segments(element: nodes.Element):
@@ -501,6 +516,15 @@ _NAME_FIXES = (
 )
 
 
+_NAV_BLOCK = re.compile(r"<nav\b.*?</nav>", re.S)
+
+
+def glue_navigation(html_text: str) -> str:
+    """The chapter list and the page's table of contents are written from the titles the theme
+    keeps (not from the glued page): the same Korean line-break rule for their text."""
+    return _NAV_BLOCK.sub(lambda m: glue_html(m.group(0)), html_text)
+
+
 def control_names(html_text: str) -> str:
     """Let every control be named by the words it shows (see ``_NAME_FIXES``)."""
     for pattern, replacement in _NAME_FIXES:
@@ -526,7 +550,7 @@ def _finish_pages(app: Sphinx, exception) -> None:
         if page.relative_to(out).parts[0] in ("_static", "_sources", "_images"):
             continue
         source = page.read_text(encoding="utf-8")
-        new = control_names(colab_button_name(figure_sizes(source)))
+        new = glue_navigation(control_names(colab_button_name(figure_sizes(source))))
         if new != source:
             page.write_text(new, encoding="utf-8")
     # sphinx-external-toc writes a bare redirect (no lang, no title, no favicon) unless one exists;
