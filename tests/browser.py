@@ -621,7 +621,8 @@ def pages_with_form(contents: dict[str, str], form: str) -> set[str]:
     start of a word; quotes around a phrase are the query's, not the text's."""
     form = " ".join(form.strip('"“”').split())
     pattern = re.compile(r"(?<![\uac00-\ud7a3A-Za-z0-9_])" + re.escape(form))
-    return {page for page, text in contents.items() if pattern.search(text)}
+    # search.html is the search itself (no article, not in the index)
+    return {page for page, text in contents.items() if pattern.search(text) and page != "search.html"}
 
 
 def recall(found: dict) -> dict[str, dict]:
