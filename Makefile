@@ -53,7 +53,11 @@ publish: site
 	$(BIN)/python -m seqlab.tools.publish push
 
 # tests/test_browser.py drives Debian's headless Chromium with Korean fonts: installed here when
-# missing (as root, as on CI); otherwise the exact command is printed and make stops.
+# missing (as root, as on CI); otherwise the exact command is printed and make stops. Its
+# accessibility audit is axe-core, pinned, from npm into the git-ignored tests/.axe (nothing is
+# fetched while the tests run).
+AXE_CORE := 4.14.1
+AXE_JS   := tests/.axe/node_modules/axe-core/axe.min.js
 browser:
 	@dpkg -s chromium fonts-nanum >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
@@ -61,6 +65,14 @@ browser:
 	  else \
 	    echo "브라우저 테스트에 필요합니다: sudo apt-get update && sudo apt-get install -y chromium fonts-nanum" >&2; exit 1; \
 	  fi; }
+	@grep -qs '"version": "$(AXE_CORE)"' tests/.axe/node_modules/axe-core/package.json && test -s $(AXE_JS) || { \
+	  command -v npm >/dev/null 2>&1 || { \
+	    if [ "$$(id -u)" = 0 ]; then \
+	      apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y npm; \
+	    else \
+	      echo "접근성 검사(axe-core)에 npm이 필요합니다: sudo apt-get install -y npm" >&2; exit 1; \
+	    fi; }; \
+	  npm install --prefix tests/.axe --no-save --no-audit --no-fund axe-core@$(AXE_CORE); }
 
 test: $(STAMP) browser sandbox
 	$(BIN)/python -m pytest

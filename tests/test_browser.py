@@ -10,15 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from .browser import CHROMIUM, SEARCH_TERMS, hits, inspect_site, pages_using, summarise
+from .browser import AXE, AXE_VERSION, CHROMIUM, RECALL_TERMS, SEARCH_TERMS, hits, inspect_site, pages_using, recall, summarise
 
 MISSING = ("Debian's chromium is missing: run `apt-get update && apt-get install -y chromium fonts-nanum` "
            "(make test does this when it runs as root)")
+MISSING_AXE = (f"axe-core is missing at {AXE}: run `make browser` "
+               f"(npm install --prefix tests/.axe axe-core@{AXE_VERSION})")
 
 
 @pytest.fixture(scope="module")
 def seen(site):
     assert Path(CHROMIUM).exists() or shutil.which("chromium"), MISSING
+    assert AXE.is_file(), MISSING_AXE
     found = inspect_site(site)
     print(summarise(found))
     return found
@@ -86,3 +89,67 @@ def test_korean_search_finds_the_stem_with_particles(seen, term):
 
 def test_the_theme_speaks_korean(seen):
     assert not _bad(seen, "english_ui")
+
+
+def test_figures_keep_their_shape_at_every_width(seen):
+    figures = [f for r in seen["reports"] for f in r.figures]
+    assert len(figures) >= 20, "the chapters have figures; the test must see them"
+    assert not {f"{r.page} @{r.width}": r.figures_out_of_aspect for r in seen["reports"] if r.figures_out_of_aspect}
+
+
+def test_an_enlarged_figure_fits_the_phone_screen_and_zooms(seen):
+    zooms = {f"{r.page} @{r.width}": r.zoom for r in seen["reports"] if r.zoom is not None}
+    assert zooms, "no page with a figure was checked on a phone"
+    assert not {k: v for k, v in zooms.items() if not v.get("ok")}
+
+
+def test_no_particle_is_torn_from_its_word_and_no_korean_word_is_split(seen):
+    lines = sum(r.linebreaks.get("lines", 0) for r in seen["reports"])
+    assert lines > 1000, "the line-break check saw too few lines to mean anything"
+    for kind in ("lone_particle", "paren", "mid_word"):
+        assert not {f"{r.page} @{r.width}": r.linebreaks[kind] for r in seen["reports"] if r.linebreaks.get(kind)}, kind
+
+
+def test_no_wcag_aa_violations_at_either_width(seen):
+    """axe-core, WCAG 2.0/2.1 A and AA rules, every page, 1280x800 and 390x844."""
+    assert not {f"{r.page} @{r.width}": r.axe for r in seen["reports"] if r.axe}
+
+
+def test_keyboard_focus_is_always_visible_and_formulas_are_no_tab_stops(seen):
+    assert not {f"{r.page} @{r.width}": r.math_tab_stops for r in seen["reports"] if r.math_tab_stops}
+    walks = seen["keyboard"]
+    assert walks and all(len(stops) >= 10 for stops in walks.values()), walks
+    invisible = {where: [x for x in stops if not x["visible"]] for where, stops in walks.items()}
+    assert not {k: v for k, v in invisible.items() if v}
+    assert not {where: [x for x in stops if x["math"]] for where, stops in walks.items() if any(x["math"] for x in stops)}
+
+
+def test_the_colab_button_has_one_clean_name(seen):
+    assert seen["colab_names"] and all(n == 1 for n in seen["colab_names"].values()), seen["colab_names"]
+
+
+def test_bold_korean_uses_a_real_bold_font(seen):
+    fonts = seen["fonts"]
+    assert fonts and all(names for names in fonts.values()), fonts
+    assert all(any("Bold" in n for n in names) for names in fonts.values()), fonts
+
+
+def test_phone_controls_are_large_enough_and_copy_buttons_visible(seen):
+    assert not _bad(seen, "small_targets")
+    assert not _bad(seen, "hidden_copy_buttons")
+
+
+def test_the_redirecting_index_page_is_clean(seen):
+    for width, info in seen["index"].items():
+        assert not info["errors"], (width, info)
+        assert info["url"].endswith("book/00-intro.html"), info
+
+
+@pytest.mark.parametrize("form", sorted(RECALL_TERMS))
+def test_search_recall_per_form_class(seen, form):
+    """Bare nouns, noun + particle, noun + 하다/되다 ending, phrases: >= 95% of the pages that have
+    the form are found; a phrase query finds only pages that contain the phrase."""
+    measured = recall(seen)[form]
+    assert measured["pages"] >= 20 and not measured["terms_without_pages"], measured
+    assert measured["recall"] >= 0.95, measured
+    assert not measured["not_phrase"], measured

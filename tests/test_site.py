@@ -168,3 +168,98 @@ def test_every_figure_cell_says_what_it_shows():
             continue
         missing += [f"{path.name}: {first}" for first in lacking]
     assert not missing, "figure cells without a `# 그림: ...` line (README, 장 추가하기 4): " + "; ".join(missing)
+
+
+def test_korean_search_stems_strip_verb_endings_too():
+    ko, _ = _ext()
+    forms = ["마스크된", "패딩된", "임베딩한", "패딩하는", "패딩하지", "정렬해", "정렬되는", "학습하고", "학습했다",
+             "정렬했습니다", "계산합니다", "적용됩니다", "학습시킨"]
+    assert {ko.stem(w) for w in forms} == {"마스크", "패딩", "임베딩", "정렬", "학습", "계산", "적용"}
+    assert ko.stem("한") == "한" and ko.stem("된") == "된"  # nothing left to stand alone
+
+
+def test_line_break_glue_keeps_particles_with_their_word():
+    import pytest
+
+    _, ext = _ext()
+    wj = ext.WJ
+    assert ext.glue_text("(B, d_h)입니다") == f"(B, d_h){wj}입니다"
+    assert ext.glue_text("“셀”의 값, 50%는, RNN은") == f"“셀”{wj}의 값, 50%{wj}는, RNN{wj}은"
+    assert ext.glue_text("은닉 상태(hidden state)를") == f"은닉 상태{wj}(hidden state){wj}를"
+    # spaces, opening marks and slashes stay break opportunities; Korean words are left alone
+    for text in ["a (b)", "(데비안)", "입력/출력", "패딩을 합니다", "“패딩”"]:
+        assert ext.glue_text(text) == text
+    with pytest.raises(TypeError, match="text"):
+        ext.glue_text(None)
+
+
+def test_line_break_glue_on_a_doctree():
+    from docutils import nodes
+
+    _, ext = _ext()
+    para = nodes.paragraph()
+    para += [nodes.Text("가중치 "), nodes.math(text="W_h"), nodes.Text("의 모양은 "),
+             nodes.literal(text="(B, d_h)"), nodes.Text("입니다. "), nodes.strong(text="은닉 상태"),
+             nodes.Text("(hidden state)를 봅니다.")]
+    doc = nodes.section()
+    doc += para
+    assert ext.glue_korean_breaks(doc) >= 3
+    boxes = [n for n in para.findall(nodes.inline) if "seqlab-nowrap" in n["classes"]]
+    # a formula and its particle share one no-wrap span; inline code is followed by a word joiner
+    assert [b.astext() for b in boxes] == ["W_h의"]
+    text = para.astext()
+    assert f"(B, d_h){ext.WJ}입니다" in text and f"은닉 상태{ext.WJ}(hidden state){ext.WJ}를" in text
+    assert text.replace(ext.WJ, "") == "가중치 W_h의 모양은 (B, d_h)입니다. 은닉 상태(hidden state)를 봅니다."
+
+
+def test_code_lines_carry_their_indentation_for_the_stylesheet():
+    import pytest
+
+    _, ext = _ext()
+    assert ext.code_line_html('<span class="w">        </span><span class="k">return</span> x\n') == \
+        '<span class="sl" style="--i:8"><span class="sl-ind">        </span><span class="k">return</span> x</span>\n'
+    assert ext.code_line_html("tensor([1, 2])") == '<span class="sl" style="--i:0">tensor([1, 2])</span>'
+    assert ext.code_line_html("   aligned\n").startswith('<span class="sl" style="--i:3"><span class="sl-ind">   </span>')
+    with pytest.raises(TypeError, match="line"):
+        ext.code_line_html(3)
+
+
+def test_figure_sizes_and_the_colab_button_name():
+    _, ext = _ext()
+    img = '<img alt="그림" class="seqlab-figure" src="a.png" style="width: 541.5px; height: 310px;" />'
+    assert ext.figure_sizes(img) == '<img alt="그림" class="seqlab-figure" src="a.png" width="542" height="310" />'
+    other = '<img alt="로고" src="logo.png" style="width: 10px; height: 10px;" />'
+    assert ext.figure_sizes(other) == other  # only the course's figures
+    button = ('<a href="https://colab" class="btn btn-sm btn-colab-open" title="t">\n<span class="btn__icon-container">\n'
+              '    <img alt="Colab에서 열기 로고" src="logo_colab.png">')
+    fixed = ext.colab_button_name(button)
+    assert 'aria-label="Colab에서 열기"' in fixed and 'alt=""' in fixed and "로고" not in fixed
+
+
+def test_the_site_index_redirects_in_korean_with_a_title_and_favicon(site):
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ko">' in index and re.search(r"<title>[^<]+</title>", index)
+    assert 'url=book/00-intro.html' in index and 'rel="icon"' in index
+    assert (site / "_static" / "favicon.svg").is_file()
+    chapter = (site / "book" / "08-attention.html").read_text(encoding="utf-8")
+    assert 'rel="icon"' in chapter
+    assert '"inTabOrder": false' in chapter.replace(" ", "").replace('"inTabOrder":false', '"inTabOrder": false')
+    assert not re.search(r'<img[^>]*seqlab-figure[^>]*style="width', chapter)
+
+
+def test_the_browser_audit_pins_one_axe_core_version():
+    from .browser import AXE_VERSION
+
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    pinned = re.search(r"^AXE_CORE\s*:=\s*(\S+)", makefile, re.M)
+    assert pinned and pinned.group(1) == AXE_VERSION
+    assert "tests/.axe/" in (ROOT / ".gitignore").read_text(encoding="utf-8")
+
+
+def test_line_break_glue_in_html_fragments_and_navigation():
+    _, ext = _ext()
+    wj = ext.WJ
+    table = '<style>td{color:rgba(0,0,0,1)}</style><th>0.90 이상(풀었음)</th>'
+    assert ext.glue_html(table) == f'<style>td{{color:rgba(0,0,0,1)}}</style><th>0.90 이상{wj}(풀었음)</th>'
+    nav = '<nav><a>시퀀스-투-시퀀스(seq2seq)</a> <code>data</code>에서</nav><p>a(b)</p>'
+    assert ext.glue_navigation(nav) == f'<nav><a>시퀀스-투-시퀀스{wj}(seq2seq)</a> <code>data</code>{wj}에서</nav><p>a(b)</p>'

@@ -23,6 +23,16 @@ What it does, and why configuration alone could not:
 - **Figures** get a Korean ``alt`` text from their notebook cell (``figure_alt``), and a
   click opens them at full size (``seqlab.js``).
 - **Exercise set-up cells** (cell tag ``seqlab-setup``) are collapsed like ``hide-input``.
+- **Korean line breaks** (``glue_korean_breaks``, at ``doctree-resolved``): a particle never starts a
+  line on its own after ``)``, ``”``, ``%``, inline code or a formula, and a line never breaks right
+  before ``(`` inside a word: a word joiner (U+2060) goes in between, and a formula with its particle
+  is kept in one no-wrap span. Chapters are never edited by hand for this.
+- **Figures keep their shape:** the inline ``width``/``height`` style of each figure becomes the
+  ``width``/``height`` attributes (intrinsic aspect ratio), so ``max-width: 100%; height: auto``
+  scales both sides (``_figure_sizes``).
+- **Keyboard and screen readers:** formulas are out of the Tab order (MathJax ``inTabOrder``), the
+  Colab button has one clean accessible name, every page (the redirecting ``index.html`` too) has
+  ``lang="ko"``, a title and a favicon.
 """
 from __future__ import annotations
 
@@ -113,8 +123,20 @@ def _configure(app: Sphinx, config) -> None:
     packages = dict(tex.get("packages", {"[+]": []}))
     packages["[+]"] = sorted(set(packages.get("[+]", [])) | {"textmacros"})
     tex["packages"] = packages
-    mj.update(loader=loader, tex=tex)
+    # Formulas are not Tab stops (71 on chapter 8 otherwise): a keyboard reader tabs through links
+    # and controls; MathJax's menu stays reachable from the context menu.
+    options = dict(mj.get("options", {}))
+    menu = dict(options.get("menuOptions", {}))
+    settings = dict(menu.get("settings", {}))
+    settings.setdefault("inTabOrder", False)
+    settings.setdefault("assistiveMml", True)
+    menu["settings"] = settings
+    options["menuOptions"] = menu
+    mj.update(loader=loader, tex=tex, options=options)
     config.mathjax3_config = mj
+    # A favicon, so that no browser asks for a missing /favicon.ico.
+    if not config.html_favicon:
+        config.html_favicon = str(STATIC / "favicon.svg")
 
 
 def _add_static(app: Sphinx) -> None:
@@ -125,9 +147,33 @@ def _add_static(app: Sphinx) -> None:
 
 # --- code lines that can wrap --------------------------------------------------------------------
 
+_LEADING_SPACES = re.compile(r'^(?:<span class="w">( +)</span>|( +))')
+
+
+def code_line_html(line: str) -> str:
+    """One highlighted line as ``<span class="sl" style="--i:N">``, N its leading spaces.
+
+    The leading spaces go in ``<span class="sl-ind">`` (zero width on screen, still copied): the
+    stylesheet indents the line by N ch with padding instead, so a wrapped line continues 4 ch
+    further in than its own indentation (indented Python stays readable), and a deeply aligned
+    line can never wrap into a screen line of blanks.
+    """
+    if not isinstance(line, str):
+        raise TypeError(f"line must be a str, got {type(line).__name__}")
+    end = "\n" if line.endswith("\n") else ""
+    body = line[:-1] if end else line
+    m = _LEADING_SPACES.match(body)
+    n = 0
+    if m:
+        spaces = m.group(1) or m.group(2)
+        n = len(spaces)
+        body = f'<span class="sl-ind">{spaces}</span>' + body[m.end():]
+    return f'<span class="sl" style="--i:{n}">{body}</span>{end}'
+
+
 class LineSpanHtmlFormatter(HtmlFormatter):
     """Pygments' HTML with each code line in ``<span class="sl">`` (Pygments closes every token
-    span at the end of its line, so a line is always balanced)."""
+    span at the end of its line, so a line is always balanced); see ``code_line_html``."""
 
     def wrap(self, source):
         return super().wrap(self._line_spans(source))
@@ -135,11 +181,7 @@ class LineSpanHtmlFormatter(HtmlFormatter):
     @staticmethod
     def _line_spans(source):
         for is_line, line in source:
-            if is_line:
-                end = "\n" if line.endswith("\n") else ""
-                yield 1, f'<span class="sl">{line[:-1] if end else line}</span>{end}'
-            else:
-                yield is_line, line
+            yield (1, code_line_html(line)) if is_line else (is_line, line)
 
 
 # --- page context: Colab button, Korean theme strings, one THEBE_JS_URL ---------------------------
@@ -203,6 +245,163 @@ def _korean_chrome(app: Sphinx, exception) -> None:
         new = new.replace("© Copyright ", "© ").replace("&#169; Copyright ", "&#169; ")
         if new != source:
             page.write_text(new, encoding="utf-8")
+
+
+# --- Korean line breaks: particles stay with their word ------------------------------------------
+
+WJ = "\u2060"  # WORD JOINER: no line break on either side, invisible, not a word character
+ZWSP = "\u200b"  # ZERO WIDTH SPACE: a break opportunity, invisible
+_HANGUL_CHAR = "\uac00-\ud7a3\u3131-\u318e"
+# inside one text node: a Hangul letter right after a closing mark, a digit, a Latin letter or a
+# percent sign ((B, d_h)입니다, “셀”의, 50%는, RNN은), and "(" right after a letter (상태(hidden state))
+_GLUE_BEFORE_HANGUL = re.compile(rf"(?<=[^\s{WJ}(\[{{“‘<\-—–/])(?=[{_HANGUL_CHAR}])(?<![{_HANGUL_CHAR}])")
+_GLUE_BEFORE_PAREN = re.compile(rf"(?<=[^\s{WJ}(\[{{“‘<\-—–/])(?=\()")
+_SKIP_NODES = (nodes.literal_block, nodes.math_block, nodes.raw, nodes.comment, nodes.FixedTextElement,
+               nodes.system_message)
+_ATOM_NODES = (nodes.literal, nodes.math)
+
+
+def glue_text(text: str) -> str:
+    """`text` with a word joiner wherever a line must not break inside a written word."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    return _GLUE_BEFORE_PAREN.sub(WJ, _GLUE_BEFORE_HANGUL.sub(WJ, text))
+
+
+_HTML_PARTS = re.compile(r"(<style\b.*?</style>|<script\b.*?</script>|<[^>]*>)", re.S | re.I)
+
+
+def glue_html(markup: str) -> str:
+    """`glue_text` on the text of an HTML fragment (never inside tags, styles or scripts)."""
+    if not isinstance(markup, str):
+        raise TypeError(f"markup must be a str, got {type(markup).__name__}")
+    parts = _HTML_PARTS.split(markup)
+    out, last = [], ""
+    for i, part in enumerate(parts):
+        if i % 2:  # a tag, a style or a script
+            if re.match(r"<(?:style|script)\b", part, re.I):
+                last = ""
+            out.append(part)
+            continue
+        text = glue_text(part)
+        # across tags (<code>data</code>에서, <span>시퀀스</span>(seq2seq)): the same two rules
+        if text and last and not last.isspace() and last not in f"{WJ}{ZWSP}([{{“‘<-—–/":
+            if text[0] == "(" or (re.match(f"[{_HANGUL_CHAR}]", text[0]) and not re.match(f"[{_HANGUL_CHAR}]", last)):
+                text = WJ + text
+        out.append(text)
+        if text:
+            last = text[-1]
+    return "".join(out)
+
+
+def _segments(element: nodes.Element):
+    """The inline content of a paragraph-like element in reading order: Text nodes and atoms
+    (inline code, formulas); None marks anything else (an image, a footnote mark), which ends a run."""
+    for child in element.children:
+        if isinstance(child, nodes.Text):
+            yield child
+        elif isinstance(child, _ATOM_NODES):
+            yield child
+        elif isinstance(child, (nodes.Inline, nodes.inline)) and isinstance(child, nodes.Element) \
+                and not isinstance(child, (nodes.image, nodes.footnote_reference, nodes.citation_reference,
+                                           nodes.raw, nodes.substitution_reference)):
+            yield from _segments(child)
+        else:
+            yield None
+
+
+def _ends_word(seg) -> bool:
+    if isinstance(seg, nodes.Text):
+        return bool(str(seg)) and not str(seg)[-1].isspace()
+    return seg is not None
+
+
+def glue_korean_breaks(doctree: nodes.Node) -> int:
+    """Insert word joiners (and no-wrap spans around a formula and its particle) so that no line
+    starts with a particle torn from its word, code or formula, nor with "(" inside a word.
+    Returns how many places were glued."""
+    count = 0
+    blocks = [n for n in doctree.findall(nodes.TextElement)
+              if not isinstance(n, (nodes.Inline, *_SKIP_NODES)) and not any(
+                  isinstance(a, _SKIP_NODES) for a in _ancestors(n))]
+    for block in blocks:
+        segs = list(_segments(block))
+        # 1. inside each text node
+        for i, seg in enumerate(segs):
+            if isinstance(seg, nodes.Text) and not isinstance(seg.parent, _SKIP_NODES):
+                new = glue_text(str(seg))
+                if new != str(seg):
+                    count += new.count(WJ) - str(seg).count(WJ)
+                    replacement = nodes.Text(new)
+                    seg.parent.replace(seg, replacement)
+                    segs[i] = replacement
+        # 2. across node boundaries
+        for i in range(1, len(segs)):
+            prev, seg = segs[i - 1], segs[i]
+            if not isinstance(seg, nodes.Text) or not _ends_word(prev):
+                continue
+            text = str(seg)
+            if not text or text[0].isspace() or text[0] in (WJ, ZWSP):
+                continue
+            first = text[0]
+            if isinstance(prev, _ATOM_NODES):
+                # a particle after code or a formula is glued; "(" after code gets a break
+                # opportunity instead (digits and "(" never break: `…clone=1`(데비안) would only break
+                # inside 데비안)
+                if first == "(" and isinstance(prev, nodes.literal):
+                    replacement = nodes.Text(ZWSP + text)
+                    seg.parent.replace(seg, replacement)
+                    segs[i] = replacement
+                    continue
+                glue = bool(re.match(rf"[{_HANGUL_CHAR}]", first))
+            else:
+                last = str(prev)[-1]
+                glue = (first == "(" and last not in "([{“‘") or \
+                       (bool(re.match(rf"[{_HANGUL_CHAR}]", first)) and not re.match(rf"[{_HANGUL_CHAR}\s(\[{{“‘]", last))
+            if not glue:
+                continue
+            if isinstance(prev, nodes.math) and prev.parent is seg.parent:
+                # a formula (an atomic box once typeset) and its particle in one no-wrap span; inline
+                # code gets the word joiner instead: in Chromium a no-wrap span around code does not
+                # hold, since the code's own pre-wrap governs the break after it
+                run = re.match(r"[^\s]+", text).group(0)
+                parent = seg.parent
+                box = nodes.inline(classes=["seqlab-nowrap"])
+                index = parent.index(prev)
+                parent.remove(prev)
+                box += prev
+                box += nodes.Text(run)
+                rest = text[len(run):]
+                parent.remove(seg)
+                parent.insert(index, box)
+                if rest:
+                    parent.insert(index + 1, nodes.Text(rest))
+                    segs[i] = parent[index + 1]
+                count += 1
+                continue
+            replacement = nodes.Text(WJ + text)
+            seg.parent.replace(seg, replacement)
+            segs[i] = replacement
+            count += 1
+    # tables and other HTML that cells print (a pandas DataFrame): the same rule for their text
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" in raw.get("format", "").split():
+            new = glue_html(raw.astext())
+            if new != raw.astext():
+                raw.replace(raw[0], nodes.Text(new))
+                count += 1
+    return count
+
+
+def _ancestors(node: nodes.Node):
+    node = node.parent
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+def _doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    glue_korean_breaks(doctree)
 
 
 # --- doctree: figure alt text, collapsed set-up cells ---------------------------------------------
@@ -320,6 +519,84 @@ def _publish_library(app: Sphinx, exception) -> None:
                                "run `make exercises` again (the student notebooks were built from another commit)")
 
 
+# --- after the build: figure sizes, the Colab button's name, the redirecting index.html ----------
+
+_FIGURE_STYLE = re.compile(
+    r'(<img\b[^>]*?\bclass="[^"]*\bseqlab-figure\b[^"]*"[^>]*?)\s+style="width:\s*([\d.]+)px;\s*height:\s*([\d.]+)px;?"')
+_COLAB_LOGO = re.compile(r'(<a\b[^>]*\bbtn-colab-open\b[^>]*)>(\s*<span class="btn__icon-container">\s*<img) alt="[^"]*"')
+
+
+def figure_sizes(html_text: str) -> str:
+    """Turn each figure's inline ``width``/``height`` style into attributes: the style would win over
+    ``height: auto`` and squash the figure when ``max-width`` narrows it; attributes only give the
+    browser the figure's shape (and reserve its space before it loads)."""
+    return _FIGURE_STYLE.sub(lambda m: f'{m.group(1)} width="{round(float(m.group(2)))}" '
+                                       f'height="{round(float(m.group(3)))}"', html_text)
+
+
+def colab_button_name(html_text: str) -> str:
+    """The Colab button is named once, "Colab에서 열기": its logo is decoration (empty alt)."""
+    return _COLAB_LOGO.sub(lambda m: f'{m.group(1)} aria-label="Colab에서 열기">{m.group(2)} alt=""', html_text)
+
+
+# Controls whose accessible name differs from the words they show (WCAG 2.5.3, "label in name"):
+# a speech-input user says what they see. The visible words name them instead.
+_NAME_FIXES = (
+    # the sidebar's search field shows "검색 Ctrl+K" but was named "검색"
+    (re.compile(r'(<button class="btn search-button-field[^"]*"[^>]*?)\s+aria-label="[^"]*"'), r"\1"),
+    # a collapsed cell shows "코드 보기" but was named "Toggle hidden content"
+    (re.compile(r'<summary aria-label="[^"]*">'), "<summary>"),
+    # the colour-mode button's icons carry titles ("밝게") that are not its name ("색상 모드")
+    (re.compile(r'(<i class="theme-switch [^"]*" data-mode="\w+")\s+title="[^"]*"'), r'\1 aria-hidden="true"'),
+)
+
+
+_NAV_BLOCK = re.compile(r"<nav\b.*?</nav>", re.S)
+
+
+def glue_navigation(html_text: str) -> str:
+    """The chapter list and the page's table of contents are written from the titles the theme
+    keeps (not from the glued page): the same Korean line-break rule for their text."""
+    return _NAV_BLOCK.sub(lambda m: glue_html(m.group(0)), html_text)
+
+
+def control_names(html_text: str) -> str:
+    """Let every control be named by the words it shows (see ``_NAME_FIXES``)."""
+    for pattern, replacement in _NAME_FIXES:
+        html_text = pattern.sub(replacement, html_text)
+    return html_text
+
+
+def redirect_page(target: str, title: str, favicon: str | None) -> str:
+    """The site's index.html: Korean, titled, with the favicon, sending the reader to `target`."""
+    icon = f'  <link rel="icon" href="{html.escape(favicon)}">\n' if favicon else ""
+    target = html.escape(target)
+    return (f'<!DOCTYPE html>\n<html lang="ko">\n<head>\n  <meta charset="utf-8">\n'
+            f'  <title>{html.escape(title)}</title>\n{icon}'
+            f'  <meta http-equiv="Refresh" content="0; url={target}">\n</head>\n'
+            f'<body>\n  <p><a href="{target}">{html.escape(title)}: 첫 페이지로 가기</a></p>\n</body>\n</html>\n')
+
+
+def _finish_pages(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    for page in out.rglob("*.html"):
+        if page.relative_to(out).parts[0] in ("_static", "_sources", "_images"):
+            continue
+        source = page.read_text(encoding="utf-8")
+        new = glue_navigation(control_names(colab_button_name(figure_sizes(source))))
+        if new != source:
+            page.write_text(new, encoding="utf-8")
+    # sphinx-external-toc writes a bare redirect (no lang, no title, no favicon) unless one exists;
+    # this runs first (priority 400) so the course's redirect is the one written
+    root = app.config.root_doc
+    if root != "index":
+        favicon = f"_static/{Path(app.config.html_favicon).name}" if app.config.html_favicon else None
+        title = app.config.html_title or app.config.project
+        (out / "index.html").write_text(redirect_page(f"{root}.html", title, favicon), encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict:
     app.add_config_value("seqlab_site_branch", "gh-pages", "html")
     languages["ko"] = "seqlab_search_ko.SearchKorean"
@@ -327,8 +604,10 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _configure)
     app.connect("builder-inited", _add_static)
     app.connect("doctree-read", _doctree_read)
+    app.connect("doctree-resolved", _doctree_resolved)
     # after sphinx-book-theme's add_launch_buttons (priority 501); the page is rendered later
     app.connect("html-page-context", _page_context, priority=900)
+    app.connect("build-finished", _finish_pages, priority=400)
     app.connect("build-finished", _korean_chrome)
     app.connect("config-inited", _publishing_substitutions)
     app.connect("source-read", _fill_setup_address)
