@@ -2,7 +2,8 @@
 
 The glossary's table has the columns 한국어 | 영어 | 뜻 | 처음 나오는 곳 | 쓰지 않는 말. This test fails when
 
-- a Korean term is listed twice (two rows for one word, or one word for two concepts);
+- a Korean term is listed twice (two rows for one word, or one word for two concepts), or an English term
+  has two Korean terms;
 - a chapter's prose (Markdown cells of book/NN-*.ipynb, book/NN-*.md) uses a word of the 쓰지 않는 말 column
   (matched at the start of a word, so 리소스 is not 소스);
 - a term whose 처음 나오는 곳 is a link to a chapter does not occur there, or is nowhere in that chapter followed
@@ -95,6 +96,14 @@ def test_glossary_lists_each_korean_term_once():
             seen[word] = seen.get(word, 0) + 1
     twice = sorted(w for w, n in seen.items() if n > 1)
     assert not twice, f"listed more than once in the glossary: {twice}"
+
+
+def test_glossary_gives_each_english_term_one_korean_term():
+    seen: dict[str, list[str]] = {}
+    for row in ROWS:
+        seen.setdefault(row["en"].lower(), []).append(row["ko"])
+    twice = {en: ko for en, ko in seen.items() if len(ko) > 1}
+    assert not twice, f"one English term, several Korean terms: {twice}"
 
 
 def test_no_avoided_word_is_itself_a_glossary_term():
