@@ -26,7 +26,7 @@ from .seq2seq import EncoderDecoder, GRUDecoder, GRUEncoder, exact_match, free_r
     make_seq2seq_batch, masked_cross_entropy, token_accuracy
 
 __all__ = ["CHECKPOINT_DIR", "Config", "number_vocabs", "build_model", "train_model", "test_numbers",
-           "evaluate", "save_checkpoint", "load_checkpoint", "LENGTH_BUCKETS", "EXPERIMENTS"]
+           "evaluate", "save_checkpoint", "load_checkpoint", "LENGTH_BUCKETS", "EXPERIMENTS", "CONTROL"]
 
 CHECKPOINT_DIR = Path(__file__).with_name("checkpoints")
 #: Source-length buckets (number of digits) for the accuracy-by-length table.
@@ -65,11 +65,20 @@ class Config:
             raise ValueError(f"Config.d_h must be even (a bidirectional encoder of d_h // 2 per direction), got {self.d_h}")
 
     def name(self) -> str:
-        return f"{self.attention}-seed{self.seed}"
+        """``dot-seed0`` for the shared budget; a size or step count that differs from it is
+        named too (``none-d64-6000steps-seed0``)."""
+        size = "" if self.d_h == Config.d_h else f"-d{self.d_h}"
+        steps = "" if self.steps == Config.steps else f"-{self.steps}steps"
+        return f"{self.attention}{size}{steps}-seed{self.seed}"
 
 
-#: What ``make checkpoints`` trains: every score and no attention, three seeds each, same budget.
-EXPERIMENTS = tuple(Config(attention=a, seed=s) for a in ("none",) + SCORES for s in (0, 1, 2))
+#: The control of 7장: no attention, twice the hidden size and six times the steps.
+CONTROL = dict(attention="none", d_h=64, steps=6000)
+
+#: What ``make checkpoints`` trains: every score and no attention, three seeds each, same budget;
+#: then the larger, longer-trained no-attention control, three seeds.
+EXPERIMENTS = tuple(Config(attention=a, seed=s) for a in ("none",) + SCORES for s in (0, 1, 2)) \
+    + tuple(Config(**CONTROL, seed=s) for s in (0, 1, 2))
 
 
 def number_vocabs() -> tuple[Vocab, Vocab]:
@@ -132,20 +141,25 @@ def test_numbers(n: int = 1200, max_digits: int = 12) -> list[str]:
 
 
 @torch.no_grad()
-def evaluate(model: EncoderDecoder, numbers: list[str], *, batch_size: int = 400) -> dict:
+def evaluate(model: EncoderDecoder, numbers: list[str], *, batch_size: int = 1200) -> dict:
     """Greedy-decode ``numbers`` and score them. Returns ``{"exact", "token", "by_length":
-    {(lo, hi): exact}, "correct": [bool per number]}``. (7장)"""
+    {(lo, hi): exact}, "correct": [bool per number]}``. The batches go to the model's device;
+    the scores are computed on the CPU. (7장)"""
     if isinstance(numbers, str) or not len(numbers):
         raise ValueError("evaluate: numbers must be a non-empty list of digit strings")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"evaluate: batch_size must be a positive int, got {batch_size!r}")
     src_v, tgt_v = number_vocabs()
+    device = next(model.parameters()).device
     correct, tok_hits, tok_total = [], 0, 0
     for i in range(0, len(numbers), batch_size):
         b = make_seq2seq_batch(number_pairs(numbers[i:i + batch_size]), src_v, tgt_v)
-        r = greedy_decode(model, b.src, b.src_lengths, max_len=b.tgt_out.shape[1] + 5,
+        r = greedy_decode(model, b.src.to(device), b.src_lengths, max_len=b.tgt_out.shape[1] + 5,
                           sos_id=tgt_v.sos_id, eos_id=tgt_v.eos_id, pad_id=tgt_v.pad_id)
-        correct += exact_match(r.tokens, b.tgt_out, tgt_v.pad_id).tolist()
+        tokens = r.tokens.cpu()  # (B, T')
+        correct += exact_match(tokens, b.tgt_out, tgt_v.pad_id).tolist()
         real = int((b.tgt_out != tgt_v.pad_id).sum())
-        tok_hits += round(token_accuracy(r.tokens, b.tgt_out, tgt_v.pad_id) * real)
+        tok_hits += round(token_accuracy(tokens, b.tgt_out, tgt_v.pad_id) * real)
         tok_total += real
     by_length = {}
     for lo, hi in LENGTH_BUCKETS:

@@ -270,7 +270,7 @@ def test_shipped_checkpoints_load_and_match_their_config():
         _, loaded_cfg, meta = load_checkpoint(path)
         assert loaded_cfg == cfg and "split" in meta
     total = sum(p.stat().st_size for p in CHECKPOINT_DIR.glob("*.pt"))
-    assert total < 600_000, total
+    assert total < 750_000, total  # 18 small models and the three larger controls of 7장
 
 
 def test_plot_attention_checks_shapes():

@@ -18,7 +18,8 @@ from markdown_it import MarkdownIt
 ROOT = Path(__file__).resolve().parent.parent
 PARTICLES = ("을", "를", "가", "은", "는", "의", "에", "와", "과", "도", "로", "으로", "만", "에서", "입니다",
              "이다", "이고", "이며", "이라고", "라고", "까지", "부터", "보다", "처럼", "에게", "이나", "으로는",
-             "로는", "에는", "과는", "와는", "이라는", "라는")
+             "로는", "에는", "과는", "와는", "이라는", "라는", "이", "이라", "이면", "에도", "와의", "과의", "이란",
+             "라면", "이라면", "에서는", "으로도", "로도", "만큼", "마다")
 SPACED_PARTICLE = re.compile(r"</strong>\s+(" + "|".join(sorted(PARTICLES, key=len, reverse=True))
                              + r")(?=[\s.,:;!?)]|$)")
 MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.S)
@@ -53,6 +54,9 @@ def test_checker_catches_both_mistakes():
     assert bold_problems("이것이 **패딩(padding)** 입니다.")
     assert bold_problems("이것이 **패딩(padding)**입니다.")
     assert bold_problems("**Colab** 을 누릅니다.")
+    for particle in ("이", "이라", "이면", "에도", "와의"):
+        assert bold_problems(f"**패딩** {particle} 있습니다."), particle
+        assert not bold_problems(f"**패딩**{particle} 있습니다."), particle
     assert not bold_problems("이것이 **패딩**(padding)입니다. **Colab**을 누릅니다. **굵게** 쓴 다음 단어")
 
 
