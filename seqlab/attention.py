@@ -24,7 +24,7 @@ from torch import nn
 
 from .data import PAD_ID
 from .seq2seq import GRUDecoder
-from .validation import check_choice, check_int, check_module, check_tensor
+from .validation import check_int, check_module, check_tensor
 
 __all__ = [
     "DotScore",

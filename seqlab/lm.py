@@ -31,8 +31,7 @@ from torch import nn
 
 from .models import make_rnn
 from .repro import progress
-from .validation import check_bool, check_generator, check_ids, check_int, check_module, check_number, \
-    check_positive, check_str, check_tensor
+from .validation import check_bool, check_ids, check_int, check_module, check_number, check_positive, check_str
 
 __all__ = ["RecurrentLM", "generate", "next_token_probs", "bits_per_token", "perplexity",
            "bptt_batches", "detach_state", "train_lm", "evaluate_lm", "LMHistory"]

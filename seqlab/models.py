@@ -13,7 +13,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from .validation import check_bool, check_choice, check_int, check_lengths, check_module, check_tensor
+from .validation import check_bool, check_int, check_lengths, check_tensor
 
 __all__ = ["ScratchRNNCell", "ScratchLSTMCell", "ScratchGRUCell", "unroll", "last_real_state",
            "SequenceClassifier", "SequenceTagger", "make_rnn"]

@@ -18,7 +18,6 @@ passes), and with one wrong answer (the Korean message names the difference).
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -29,7 +28,7 @@ from nbclient import NotebookClient
 
 from seqlab.checks import NOT_ANSWERED
 
-from .conftest import EXERCISES, ROOT
+from .conftest import EXERCISES
 from .make_submissions import solved_student_notebook
 
 SITE_PACKAGES = Path(nbformat.__file__).resolve().parents[1]

@@ -1,8 +1,4 @@
 """The exercise pipeline: otter assign + the course's finishing, and grading without Docker."""
-import json
-import subprocess
-import sys
-
 import nbformat
 import pytest
 
