@@ -183,19 +183,12 @@ def _marker(cell, word: str) -> bool:
     return cell.cell_type == "raw" and cell.source.strip().upper().startswith(f"# {word}")
 
 
-def master_secrets(master: Path, public_text: str = "") -> Secrets:
-    """The answer lines and hidden-test statements of one master (read from the master itself).
-
-    The same line rule as everywhere in the course (:func:`seqlab.tools.otterfmt.hidden_statements`):
-    a statement counts when it is longer than ``MIN_STATEMENT`` characters (answer lines: longer
-    than 8) and appears nowhere a student can read anyway: the master's markdown, its ordinary
-    code cells and public tests, and ``public_text`` (e.g. the published chapters).
-    """
-    from .assign import solution_lines
-
+def _master_parts(master: Path) -> tuple[list[str], list[str]]:
+    """``(public sources, hidden test sources)`` of a master: what its student version shows
+    (markdown, ordinary code cells, public tests) and its hidden test cells. Answer cells are neither."""
     nb = nbformat.read(master, as_version=4)
     in_solution = in_tests = False
-    public, hidden_cells, solution_cells = [public_text], [], []
+    public, hidden = [], []
     for cell in nb.cells:
         if _marker(cell, "BEGIN SOLUTION"):
             in_solution = True
@@ -208,12 +201,24 @@ def master_secrets(master: Path, public_text: str = "") -> Secrets:
         elif cell.cell_type == "raw":
             continue  # otter's configuration and question headers
         elif in_tests and cell.cell_type == "code" and cell.source.lstrip().startswith("# HIDDEN"):
-            hidden_cells.append(cell.source)
-        elif in_solution and cell.cell_type == "code":
-            solution_cells.append(cell.source)
-        else:
+            hidden.append(cell.source)
+        elif not (in_solution and cell.cell_type == "code"):
             public.append(cell.source)
-    seen = "\n".join(public)
+    return public, hidden
+
+
+def master_secrets(master: Path, public_text: str = "") -> Secrets:
+    """The answer lines and hidden-test statements of one master (read from the master itself).
+
+    The same line rule as everywhere in the course (:func:`seqlab.tools.otterfmt.hidden_statements`):
+    a statement counts when it is longer than ``MIN_STATEMENT`` characters (answer lines: longer
+    than 8) and appears nowhere a student can read anyway: the master's markdown, its ordinary
+    code cells and public tests, and ``public_text`` (e.g. the published chapters).
+    """
+    from .assign import solution_lines
+
+    public, hidden_cells = _master_parts(master)
+    seen = "\n".join([public_text, *public])
     hidden = {line.strip() for src in hidden_cells for line in src.splitlines()
               if len(line.strip()) > MIN_STATEMENT and not line.strip().startswith("#")}
     solutions = {line for line in solution_lines(master) if len(line) > 8}
@@ -227,10 +232,13 @@ def _chapters_text(book: Path) -> str:
 
 
 def public_text(root: Path = ROOT, library: Path = LIBRARY) -> str:
-    """What every student can read anyway: the chapters and the library's own source (the wheel
-    publishes it on purpose: chapters import it). A line found there gives nothing away."""
+    """What every student can read anyway: the chapters, the library's own source (the wheel
+    publishes it on purpose: chapters import it), and what every student notebook shows (its text,
+    given code and public tests). A line found there gives nothing away."""
     sources = "\n".join(p.read_text(encoding="utf-8") for p in _library_files(Path(library)) if p.suffix == ".py")
-    return _chapters_text(Path(root) / "book") + "\n" + sources
+    shown = "\n".join(src for name in exercise_names(root)
+                      for src in _master_parts(Path(root) / "notebooks" / f"{name}.ipynb")[0])
+    return "\n".join([_chapters_text(Path(root) / "book"), sources, shown])
 
 
 def course_secrets(root: Path = ROOT) -> list[Secrets]:
