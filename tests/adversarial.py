@@ -317,7 +317,9 @@ def add_issue17_cases(put, folder: Path, full: dict, zero: dict) -> None:
     put("b08_putback.ipynb", notebook(
         Q1, Q2, "_real = [math.factorial]\n"
         "def fact(n):\n    math.factorial = _real[0]\n    return math.factorial(n)", Q4),
-        "tampered", {"q1": 2, "q2": 2, "q3": 0, "q4": 1})
+        # forbids watch what runs instead of swapping the function, so putting it back changes
+        # nothing: the call is still the forbidden operation and fails every case of q3
+        "ok", {"q1": 2, "q2": 2, "q3": 0, "q4": 1})
     put("b09_detect_swap.ipynb", notebook(
         *EMPTY,
         "import os, sys\n"

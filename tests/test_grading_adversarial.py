@@ -239,7 +239,7 @@ def test_forged_replies_and_tampering_are_noted_and_never_scored(adversarial):
     rows = _rows(adversarial["out"])
     assert "request's id" in rows["b06_prewrite.ipynb"]["notes"]
     assert "LocalStudent.forbid was replaced" in rows["b07_noop_forbid.ipynb"]["notes"]
-    assert "q3: tampered" in rows["b08_putback.ipynb"]["notes"] and "put back" in rows["b08_putback.ipynb"]["notes"]
+    assert float(rows["b08_putback.ipynb"]["q3"]) == 0  # the put-back function is still the forbidden call
     assert "q1: tampered" not in rows["b08_putback.ipynb"]["notes"]
     assert "Ref.__call__" in rows["b09_detect_swap.ipynb"]["notes"]
     assert "a03_patch.ipynb" in rows and rows["a01_solved.ipynb"]["notes"].count("tampered") == 0

@@ -254,8 +254,10 @@ ZWSP = "\u200b"  # ZERO WIDTH SPACE: a break opportunity, invisible
 _HANGUL_CHAR = "\uac00-\ud7a3\u3131-\u318e"
 # inside one text node: a Hangul letter right after a closing mark, a digit, a Latin letter or a
 # percent sign ((B, d_h)입니다, “셀”의, 50%는, RNN은), and "(" right after a letter (상태(hidden state))
-_GLUE_BEFORE_HANGUL = re.compile(rf"(?<=[^\s{WJ}(\[{{“‘<\-—–/])(?=[{_HANGUL_CHAR}])(?<![{_HANGUL_CHAR}])")
-_GLUE_BEFORE_PAREN = re.compile(rf"(?<=[^\s{WJ}(\[{{“‘<\-—–/])(?=\()")
+# a backslash is never glued: ``\(`` and ``\)`` are MathJax's delimiters (math in headings reaches
+# the sidebar and page contents as text)
+_GLUE_BEFORE_HANGUL = re.compile(rf"(?<=[^\s{WJ}(\[{{“‘<\-—–/\\])(?=[{_HANGUL_CHAR}])(?<![{_HANGUL_CHAR}])")
+_GLUE_BEFORE_PAREN = re.compile(rf"(?<=[^\s{WJ}(\[{{“‘<\-—–/\\])(?=\()")
 _SKIP_NODES = (nodes.literal_block, nodes.math_block, nodes.raw, nodes.comment, nodes.FixedTextElement,
                nodes.system_message)
 _ATOM_NODES = (nodes.literal, nodes.math)
@@ -285,7 +287,7 @@ def glue_html(markup: str) -> str:
             continue
         text = glue_text(part)
         # across tags (<code>data</code>에서, <span>시퀀스</span>(seq2seq)): the same two rules
-        if text and last and not last.isspace() and last not in f"{WJ}{ZWSP}([{{“‘<-—–/":
+        if text and last and not last.isspace() and last not in f"{WJ}{ZWSP}([{{“‘<-—–/\\":
             if text[0] == "(" or (re.match(f"[{_HANGUL_CHAR}]", text[0]) and not re.match(f"[{_HANGUL_CHAR}]", last)):
                 text = WJ + text
         out.append(text)
