@@ -66,7 +66,14 @@ def site(assigned, tmp_path_factory) -> Path:
 SLOW_FIXTURES = {"assigned", "site", "colab", "graded_class", "graded_exercise", "adversarial"}
 
 
+# Files that run the exercises' answers and tests case by case (hundreds of wrong answers), and the
+# tests that decode replies of tens of MiB: real behaviour, but not what `make test-fast` is for.
+SLOW_FILES = {"test_wrong_answers.py", "test_wrong_answers_5to8.py"}
+SLOW_TESTS = {"test_decoding_a_big_reply_does_not_amplify_memory"}
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.path.suffix == ".ipynb":
+        if (SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.path.suffix == ".ipynb"
+                or item.path.name in SLOW_FILES or item.originalname in SLOW_TESTS):
             item.add_marker(pytest.mark.slow)
