@@ -24,7 +24,7 @@ from torch import nn
 
 from .data import PAD_ID
 from .seq2seq import GRUDecoder
-from .validation import check_int, check_module, check_tensor
+from .validation import check_int, check_module, check_tensor, describe, expected_message
 
 __all__ = [
     "DotScore",
@@ -42,20 +42,22 @@ __all__ = [
 
 def _check_qk(query: torch.Tensor, keys: torch.Tensor, name: str) -> None:
     if not isinstance(query, torch.Tensor) or query.dim() != 3:
-        raise ValueError(f"{name}: query must be (B, T, d_q), got {getattr(query, 'shape', type(query))}")
+        raise ValueError(expected_message(name, "query", "모양 (B, T, d_q)인 3차원 텐서", describe(query)))
     if not isinstance(keys, torch.Tensor) or keys.dim() != 3:
-        raise ValueError(f"{name}: keys must be (B, S, d_k), got {getattr(keys, 'shape', type(keys))}")
+        raise ValueError(expected_message(name, "keys", "모양 (B, S, d_k)인 3차원 텐서", describe(keys)))
     if query.shape[0] != keys.shape[0]:
-        raise ValueError(f"{name}: query has B={query.shape[0]} but keys have B={keys.shape[0]}")
+        raise ValueError(f"{name}: 배치 크기 B가 맞지 않습니다. query: B={query.shape[0]}, keys: B={keys.shape[0]}")
     check_tensor(query, "query", dtype="float", layout="(B, T, d_q)", where=name)
     check_tensor(keys, "keys", dtype="float", layout="(B, S, d_k)", where=name)
     if query.device != keys.device:
-        raise ValueError(f"{name}: query is on {query.device} but keys are on {keys.device}")
+        raise ValueError(f"{name}: query, keys의 장치(device)가 다릅니다. query: {query.device}, keys: {keys.device}. "
+                         "한 장치로 옮겨야 합니다")
 
 
 def _check_size(name: str, what: str, got: int, want: int, shape) -> None:
     if got != want:
-        raise ValueError(f"{name}: {what} must have size {want} on its last axis (as built), got shape {tuple(shape)}")
+        raise ValueError(f"{name}: {what}의 마지막 축 크기가 맞지 않습니다. 필요한 크기: {want}(만들 때 정한 값), "
+                         f"받은 모양: {tuple(shape)}")
 
 
 class DotScore(nn.Module):
@@ -64,7 +66,8 @@ class DotScore(nn.Module):
     def forward(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
         _check_qk(query, keys, "DotScore")
         if query.shape[-1] != keys.shape[-1]:
-            raise ValueError(f"DotScore: query size {query.shape[-1]} != key size {keys.shape[-1]}")
+            raise ValueError(f"DotScore: query의 마지막 축 크기(d_q)와 keys의 마지막 축 크기(d_k)가 같아야 합니다. "
+                             f"받은 크기: d_q={query.shape[-1]}, d_k={keys.shape[-1]}")
         return query @ keys.transpose(1, 2)  # (B, T, d) @ (B, d, S) -> (B, T, S)
 
 
@@ -75,7 +78,8 @@ class ScaledDotScore(nn.Module):
     def forward(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
         _check_qk(query, keys, "ScaledDotScore")
         if query.shape[-1] != keys.shape[-1]:
-            raise ValueError(f"ScaledDotScore: query size {query.shape[-1]} != key size {keys.shape[-1]}")
+            raise ValueError(f"ScaledDotScore: query의 마지막 축 크기(d_q)와 keys의 마지막 축 크기(d_k)가 같아야 합니다. "
+                             f"받은 크기: d_q={query.shape[-1]}, d_k={keys.shape[-1]}")
         d = query.shape[-1]
         return query @ keys.transpose(1, 2) / math.sqrt(d)  # (B, T, S)
 
@@ -142,18 +146,19 @@ class LocationScore(nn.Module):
         _check_size("LocationScore", "query (B, T, d_q)", query.shape[-1], self.W_a.in_features, query.shape)
         S = keys.shape[1]
         if S > self.max_len:
-            raise ValueError(f"LocationScore: source length S={S} exceeds max_len={self.max_len}")
+            raise ValueError(f"LocationScore: 입력 길이(S)는 max_len={self.max_len} 이하여야 합니다. 받은 값: S={S}")
         return self.W_a(query)[:, :, :S]  # (B, T, max_len) -> (B, T, S)
 
 
 #: The five scores by name, in the order of the table.
 SCORES = ("dot", "scaled_dot", "general", "concat", "location")
+_SCORE_NAMES = ", ".join(repr(s) for s in SCORES)
 
 
 def make_score(name: str, d_h: int, *, max_len: int | None = None) -> nn.Module:
     """Build a score module by name (queries and keys both of size ``d_h``). (8장)"""
     if not isinstance(name, str):
-        raise TypeError(f"make_score: name must be one of {SCORES}, got {type(name).__name__} ({name!r})")
+        raise TypeError(expected_message("make_score", "name", f"{_SCORE_NAMES} 중 하나인 문자열(str)", describe(name)))
     if name in SCORES:
         d_h = check_int(d_h, "d_h", minimum=1, where="make_score")
     if name == "dot":
@@ -166,9 +171,10 @@ def make_score(name: str, d_h: int, *, max_len: int | None = None) -> nn.Module:
         return ConcatScore(d_h, d_h)
     if name == "location":
         if max_len is None:
-            raise ValueError("make_score('location', ...) needs max_len, the longest source length")
+            raise ValueError("make_score: 'location' 점수 함수를 만들려면 max_len 인자(가장 긴 입력 길이)가 필요합니다. "
+                             "받은 값: max_len=None")
         return LocationScore(d_h, max_len)
-    raise ValueError(f"unknown score {name!r}; expected one of {SCORES}")
+    raise ValueError(expected_message("make_score", "name", f"점수 함수 이름 {_SCORE_NAMES} 중 하나", repr(name)))
 
 
 def masked_softmax(scores: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -180,27 +186,31 @@ def masked_softmax(scores: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     position has no distribution at all and raises ``ValueError``.
     """
     if not isinstance(scores, torch.Tensor) or scores.dim() not in (2, 3):
-        raise ValueError(f"scores must be (B, S) or (B, T, S), got {getattr(scores, 'shape', type(scores))}")
+        raise ValueError(expected_message("masked_softmax", "scores", "모양 (B, S) 또는 (B, T, S)인 텐서",
+                                          describe(scores)))
     if not isinstance(mask, torch.Tensor) or mask.dtype != torch.bool:
-        raise TypeError(f"mask must be a bool tensor (B, S), True on real positions; got "
-                        f"{getattr(mask, 'dtype', type(mask).__name__)}")
+        raise TypeError(expected_message("masked_softmax", "mask", "모양 (B, S)의 bool 텐서(진짜 위치가 True)",
+                                         describe(mask)))
     B, S = scores.shape[0], scores.shape[-1]
     if mask.shape != (B, S):
-        raise ValueError(f"mask must have shape (B, S) = ({B}, {S}), got {tuple(mask.shape)}")
-    check_tensor(scores, "scores", dtype="float", layout="(B, S) or (B, T, S)", where="masked_softmax")
+        raise ValueError(f"masked_softmax: mask의 모양(shape)이 맞지 않습니다. 필요한 모양: (B, S) = ({B}, {S}), "
+                         f"받은 모양: {tuple(mask.shape)}")
+    check_tensor(scores, "scores", dtype="float", layout="(B, S) 또는 (B, T, S)", where="masked_softmax")
     if mask.device != scores.device:
-        raise ValueError(f"masked_softmax: mask is on {mask.device} but scores are on {scores.device}")
+        raise ValueError(f"masked_softmax: mask, scores의 장치(device)가 다릅니다. mask: {mask.device}, "
+                         f"scores: {scores.device}. 한 장치로 옮겨야 합니다")
     empty = ~mask.any(dim=1)  # (B,)
     if empty.any():
-        raise ValueError(f"masked_softmax: row {int(empty.nonzero()[0])} is fully padded (no True in "
-                         "its mask); a softmax over zero positions is undefined")
+        raise ValueError(f"masked_softmax: mask의 행 [{int(empty.nonzero()[0])}]에 True가 하나도 없습니다(모두 패딩). "
+                         "위치가 하나도 없는 softmax는 정의되지 않습니다")
     m = mask if scores.dim() == 2 else mask.unsqueeze(1)  # (B, S) or (B, 1, S)
     bad = (torch.isnan(scores) | (scores == float("inf"))) & m  # NaN or +inf at a real position
     if bool(bad.any()):
-        raise ValueError(f"masked_softmax: scores hold NaN or +inf at a real (mask True) position "
-                         f"{tuple(bad.nonzero()[0].tolist())}; only padded positions may hold anything")
+        raise ValueError(f"masked_softmax: scores의 진짜 위치(mask에서 True인 위치) "
+                         f"{tuple(bad.nonzero()[0].tolist())}에 NaN이나 +inf가 있습니다. 아무 값이나 들어 있어도 "
+                         "되는 곳은 패딩 위치뿐입니다")
     if bool(((scores == float("-inf")) | ~m).all(dim=-1).any()):
-        raise ValueError("masked_softmax: a row is -inf at every real position, so it has no distribution")
+        raise ValueError("masked_softmax: scores의 한 행이 진짜 위치에서 모두 -inf라서 확률 분포를 만들 수 없습니다")
     filled = scores.masked_fill(~m, float("-inf"))  # same shape as scores
     return torch.softmax(filled, dim=-1)  # rows sum to 1, padded positions exactly 0
 
@@ -232,16 +242,17 @@ class AttentionDecoder(GRUDecoder):
                  d_h: int = 64, pad_id: int = PAD_ID, max_src_len: int | None = None):
         super().__init__(vocab_size, d_w=d_w, d_h=d_h, pad_id=pad_id)
         if not isinstance(score, (str, nn.Module)):
-            raise TypeError(f"AttentionDecoder: score must be a name in {SCORES} or a score module, "
-                            f"got {type(score).__name__}")
+            raise TypeError(expected_message("AttentionDecoder", "score",
+                                             f"점수 함수 이름 {_SCORE_NAMES} 중 하나나 점수 함수 모듈(nn.Module)",
+                                             describe(score)))
         self.score = make_score(score, d_h, max_len=max_src_len) if isinstance(score, str) else score
         self.combine = nn.Linear(2 * d_h, d_h)  # W_c
 
     def readout(self, outputs: torch.Tensor, state: dict) -> torch.Tensor:
         memory = state["memory"]
         if memory.shape[-1] != self.d_h:
-            raise ValueError(f"AttentionDecoder: memory (B, S, d_h) must have d_h = {self.d_h} (the decoder's size) "
-                             f"to be mixed with the decoder state, got shape {tuple(memory.shape)}")
+            raise ValueError(f"AttentionDecoder: memory (B, S, d_h)의 마지막 축 크기가 디코더의 d_h={self.d_h}에 맞지 "
+                             f"않습니다. 디코더의 은닉 상태와 섞으려면 같아야 합니다. 받은 모양: {tuple(memory.shape)}")
         context, weights = attend(self.score, outputs, state["memory"], state["src_mask"])  # (B, T, d_h), (B, T, S)
         state["attention"] = weights  # (B, T, S)
         combined = torch.tanh(self.combine(torch.cat([context, outputs], dim=-1)))  # (B, T, d_h)

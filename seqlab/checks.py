@@ -40,6 +40,8 @@ import numpy as np
 import torch
 from torch.nn.utils.rnn import PackedSequence
 
+from .validation import describe, expected_message
+
 __all__ = ["NotAnswered", "CheckFailed", "StudentError", "ForbiddenCall", "Ref", "LocalStudent",
            "ScriptedStep",
            "local_student", "expect", "to_data", "is_data", "read_test_file", "read_test_source",
@@ -177,7 +179,7 @@ class Ref:
             raise StudentError(f"{self._name}.{attr}", _type_names(exc), str(exc)) from None
 
     def __setattr__(self, attr: str, value: Any) -> None:
-        raise TypeError("tests cannot change the student's objects")
+        raise TypeError(f"테스트는 학생의 객체를 바꿀 수 없습니다: {self._name}.{attr}에 값을 넣으려고 했습니다")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         call = f"{self._name}(...)"
@@ -250,7 +252,7 @@ class ScriptedStep:
 
     def __init__(self, next_ids: dict, vocab_size: int, *, by_state: dict | None = None):
         if isinstance(vocab_size, bool) or not isinstance(vocab_size, int) or vocab_size < 1:
-            raise ValueError(f"ScriptedStep: vocab_size must be a positive int, got {vocab_size!r}")
+            raise ValueError(expected_message("ScriptedStep", "vocab_size", "1 이상의 정수(int)", describe(vocab_size)))
 
         def table_of(mapping, where):
             table = {}
@@ -258,7 +260,8 @@ class ScriptedStep:
                 ids = [nxt] if isinstance(nxt, int) else list(nxt)
                 if not ids or not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < vocab_size
                                       for i in ids + [tok]):
-                    raise ValueError(f"ScriptedStep: {where}[{tok!r}] = {nxt!r} must be ids in [0, {vocab_size})")
+                    raise ValueError(f"ScriptedStep: {where}[{tok!r}] = {nxt!r}: 키인 토큰과 다음 토큰은 모두 "
+                                     f"[0, {vocab_size}) 범위의 정수 id여야 하고, 다음 토큰이 하나 이상 있어야 합니다")
                 table[int(tok)] = ids
             return table
 
@@ -266,7 +269,7 @@ class ScriptedStep:
         self.by_state = {}
         for st, mapping in dict(by_state or {}).items():
             if isinstance(st, bool) or not isinstance(st, int):
-                raise ValueError(f"ScriptedStep: by_state keys must be int states, got {st!r}")
+                raise ValueError(expected_message("ScriptedStep", "by_state의 키", "정수(int) 상태", repr(st)))
             self.by_state[st] = table_of(mapping, f"by_state[{st}]")
 
     def __call__(self, token, state):
@@ -274,7 +277,7 @@ class ScriptedStep:
         now = 0 if state is None else int(state)
         ids = self.by_state.get(now, {}).get(token, self.next_ids.get(token))
         if ids is None:
-            raise KeyError(f"ScriptedStep: no next token for {token} (state {now})")
+            raise KeyError(f"ScriptedStep: 토큰 {token}의 다음 토큰이 정해져 있지 않습니다(상태 {now})")
         logits = torch.zeros(self.vocab_size)  # (V,)
         logits[ids] = 1.0
         return logits, now + 1
@@ -300,8 +303,8 @@ def _unwrap(value: Any) -> Any:
         return ScriptedStep.from_data(value.to_data())
     if is_data(value):
         return to_data(value)
-    raise TypeError(f"a test may pass data or student references to the student's code, "
-                    f"not {type(value).__name__}")
+    raise TypeError("테스트가 학생 코드에 넘길 수 있는 것은 데이터(수, 문자열, 리스트, 텐서 등)나 학생 객체의 "
+                    f"참조(Ref)뿐입니다. 받은 값: {type(value).__name__} 객체")
 
 
 def _resolve(dotted: str) -> tuple[Any, str, Any]:
@@ -318,7 +321,8 @@ def _resolve(dotted: str) -> tuple[Any, str, Any]:
             return owner, parts[-1], getattr(owner, parts[-1])
         except AttributeError:
             break
-    raise ValueError(f"forbid: cannot find {dotted!r}; give a dotted name like 'seqlab.pad_sequences'")
+    raise ValueError(f"forbid: {dotted!r}에 해당하는 것을 찾을 수 없습니다. 'seqlab.pad_sequences'처럼 점으로 "
+                     "이은 이름을 주어야 합니다")
 
 
 # ------------------------------------------------------------------ forbidding operations
@@ -414,14 +418,14 @@ def forbidden_names(*names: str) -> list[str]:
     out: list[str] = []
     for name in names:
         if not isinstance(name, str) or not name:
-            raise TypeError(f"forbid: names must be non-empty strings, got {name!r}")
+            raise TypeError(expected_message("forbid", "names의 항목", "비어 있지 않은 문자열(str)", describe(name)))
         if ":" in name and not name.startswith("aten::"):
             if name not in QUESTION_FORBIDS:
-                raise ValueError(f"forbid: no question {name!r} in seqlab.checks.QUESTION_FORBIDS")
+                raise ValueError(f"forbid: seqlab.checks.QUESTION_FORBIDS에 {name!r} 문제가 없습니다")
             out += forbidden_names(*QUESTION_FORBIDS[name])
         elif name.startswith("@"):
             if name[1:] not in TOOL_GROUPS:
-                raise ValueError(f"forbid: no tool group {name!r}; known: "
+                raise ValueError(f"forbid: 없는 도구 묶음(tool group)입니다: {name!r}. 있는 묶음: "
                                  f"{', '.join('@' + g for g in TOOL_GROUPS)}")
             out += forbidden_names(*TOOL_GROUPS[name[1:]])
         elif name not in out:
@@ -513,7 +517,7 @@ def _compile_name(dotted: str) -> _Rule:
     if isinstance(obj, types.ModuleType):
         path = getattr(obj, "__file__", None)
         if not path:
-            raise ValueError(f"forbid: the module {target!r} has no source file to watch")
+            raise ValueError(f"forbid: 모듈 {target!r}에는 지켜볼 파이썬 파일(__file__)이 없습니다")
         import os
 
         path = os.path.realpath(path)
@@ -562,7 +566,7 @@ def _compile_name(dotted: str) -> _Rule:
                     rule.ops.append(f"aten::{guess}")
         if rule.ops or rule.builtins:
             return rule
-    raise ValueError(f"forbid: {dotted!r} is not a function, class, module or operator to forbid")
+    raise ValueError(f"forbid: {dotted!r}: 금지할 수 있는 함수, 클래스, 모듈, 연산자가 아닙니다")
 
 
 def _builtin_key(fn: Any) -> tuple[str, str] | None:
@@ -813,7 +817,8 @@ class LocalStudent:
 
     def __init__(self, namespace: dict):
         if not isinstance(namespace, dict):
-            raise TypeError(f"LocalStudent expects the notebook's globals() dict, got {type(namespace).__name__}")
+            raise TypeError(expected_message("LocalStudent", "namespace", "노트북의 globals() 딕셔너리(dict)",
+                                             describe(namespace)))
         object.__setattr__(self, "_ns", namespace)
 
     def _wrap(self, value: Any, name: str) -> Any:
@@ -831,7 +836,7 @@ class LocalStudent:
         return self._wrap(self._ns[name], name)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        raise TypeError("tests cannot change the student's namespace")
+        raise TypeError(f"테스트는 학생의 이름 공간(namespace)을 바꿀 수 없습니다: {name}에 값을 넣으려고 했습니다")
 
     def defined(self, name: str) -> bool:
         """True if the student's namespace has ``name`` bound to something other than ``...``."""
@@ -1056,7 +1061,8 @@ class _Expect:
         """A condition the test computed itself; ``message`` says what went wrong (Korean)."""
         if not isinstance(condition, (bool, np.bool_)) and not (
                 isinstance(condition, torch.Tensor) and condition.numel() == 1):
-            raise TypeError(f"expect.true needs a bool, got {type(condition).__name__}")
+            raise TypeError(expected_message("expect.true", "condition", "bool(또는 원소가 하나인 텐서)",
+                                             describe(condition)))
         if not bool(condition):
             raise CheckFailed(message)
 
@@ -1089,8 +1095,12 @@ def read_test_source(source: str, origin: str = "<test>") -> dict:
             test = ast.literal_eval(node.value)
             if not isinstance(test, dict) or "suites" not in test:
                 break
+            if "name" not in test:
+                raise ValueError(f"{origin}: 테스트 파일의 `test` 딕셔너리에 `name` 키(문제 이름, 예: \"q1\")가 "
+                                 f"없습니다. test = {{\"name\": \"q1\", \"suites\": [...]}}처럼 써야 합니다")
             return test
-    raise ValueError(f"{origin}: no `test = {{...}}` with suites found; is this an otter test file?")
+    raise ValueError(f"{origin}: suites가 든 `test = {{...}}` 할당을 찾지 못했습니다. otter의 OK 형식 테스트 "
+                     "파일에는 이 할당이 있어야 합니다")
 
 
 def read_test_file(path) -> dict:
@@ -1190,7 +1200,9 @@ class Checker:
         from .colab import unpack_tests
 
         if not isinstance(namespace, dict):
-            raise TypeError("Checker(name, PUBLIC_TESTS, globals()): the third argument must be globals()")
+            raise TypeError(expected_message("Checker", "세 번째 인자(namespace)", "노트북의 globals() 딕셔너리(dict)",
+                                             describe(namespace)) + ". Checker(name, PUBLIC_TESTS, globals())처럼 "
+                            "불러야 합니다")
         self.name = name
         self._student = LocalStudent(namespace)
         self._tests = {}

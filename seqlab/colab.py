@@ -13,15 +13,19 @@ import zlib
 
 __all__ = ["pack_tests", "unpack_tests"]
 
+#: what a packed test file may be called (the messages of both functions quote it)
+_NAME_RULE = "경로와 맨 앞의 점 없이 .py로 끝나는 테스트 파일 이름(예: 'q1.py')"
+
 
 def pack_tests(files: dict[str, str]) -> str:
     """Pack ``{file name: source}`` into one ASCII string (zlib-compressed JSON, base64)."""
     if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                               for k, v in files.items()):
-        raise TypeError("pack_tests expects a dict mapping file names (str) to sources (str)")
+        raise TypeError("pack_tests: files에는 {파일 이름(str): 파일 내용(str)} 꼴의 dict가 와야 합니다. "
+                        f"받은 값: {type(files).__name__} {repr(files)[:60]}")
     for name in files:
         if "/" in name or "\\" in name or name.startswith(".") or not name.endswith(".py"):
-            raise ValueError(f"pack_tests: {name!r} is not a plain test file name like 'q1.py'")
+            raise ValueError(f"pack_tests: files의 파일 이름에는 {_NAME_RULE}이 와야 합니다. 받은 값: {name!r}")
     raw = json.dumps(files, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return base64.b64encode(zlib.compress(raw, 9)).decode("ascii")
 
@@ -31,11 +35,13 @@ def unpack_tests(blob: str) -> dict[str, str]:
     try:
         files = json.loads(zlib.decompress(base64.b64decode(blob.encode("ascii"), validate=True)))
     except Exception as exc:  # noqa: BLE001 - any corruption means the same thing here
-        raise ValueError("unpack_tests: the packed tests are damaged; get a fresh copy of the "
-                         "student notebook") from exc
+        raise ValueError("unpack_tests: 묶어 둔 테스트가 손상되었습니다. 학생용 노트북을 새로 받아야 "
+                         "합니다") from exc
     if not isinstance(files, dict):
-        raise ValueError("unpack_tests: the packed tests do not hold a file table")
+        raise ValueError("unpack_tests: 묶어 둔 테스트에 파일 표(dict)가 들어 있지 않습니다. "
+                         f"받은 값: {type(files).__name__}")
     for name in files:  # the same rule as pack_tests: never write outside tests/
         if "/" in name or "\\" in name or name.startswith(".") or not name.endswith(".py"):
-            raise ValueError(f"unpack_tests: refusing the file name {name!r}")
+            raise ValueError(f"unpack_tests: 묶어 둔 테스트의 파일 이름에는 {_NAME_RULE}이 와야 합니다. "
+                             f"받은 값: {name!r}")
     return files

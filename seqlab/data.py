@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import torch
 
 from .validation import (IdOutOfRangeError, UnknownTokenError, check_bool, check_ids, check_int, check_lengths,
-                         check_sequences, check_tensor, check_tokens)
+                         check_sequences, check_tensor, check_tokens, describe, expected_message, josa)
 
 __all__ = [
     "TOY_BATCH",
@@ -90,9 +90,13 @@ class Vocab:
     def __post_init__(self) -> None:
         self.itos = check_tokens(self.itos, "itos", where="Vocab")
         if len(set(self.itos)) != len(self.itos):
-            raise ValueError("Vocab: itos holds the same token twice; every token needs one id")
+            seen: set[str] = set()
+            twice = next(t for t in self.itos if t in seen or seen.add(t))
+            raise ValueError(f"Vocab: itos에 같은 {josa(f'토큰 {twice!r}', '이')} 두 번 들어 있습니다. 토큰마다 "
+                             "id가 하나씩이어야 합니다")
         if not self.itos or self.itos[0] != PAD_TOKEN:
-            raise ValueError(f"Vocab: id 0 must be the padding token {PAD_TOKEN!r}")
+            given = describe(self.itos[0]) if self.itos else describe(self.itos)
+            raise ValueError(expected_message("Vocab", "itos[0](id 0의 토큰)", f"패딩 토큰({PAD_TOKEN})", given))
         self.stoi = {tok: i for i, tok in enumerate(self.itos)}
 
 
@@ -120,7 +124,8 @@ class Vocab:
     def encode(self, tokens: Sequence[str]) -> list[int]:
         """Map tokens to ids; unknown tokens become ``<unk>`` (an error if there is none)."""
         if isinstance(tokens, str):
-            raise TypeError("Vocab.encode expects a list of tokens, not one string; split it first")
+            raise TypeError(f"{expected_message('Vocab.encode', 'tokens', '문자열 토큰의 리스트', describe(tokens))}. "
+                            "문자열 하나는 먼저 .split() 등으로 토큰으로 나눠야 합니다")
         tokens = check_tokens(tokens, "tokens", where="Vocab.encode")
         ids = []
         for tok in tokens:
@@ -129,8 +134,8 @@ class Vocab:
             elif self.unk_id is not None:
                 ids.append(self.unk_id)
             else:
-                raise UnknownTokenError(f"Vocab.encode: token {tok!r} is not in the vocabulary and there is "
-                                        f"no {UNK_TOKEN}")
+                raise UnknownTokenError(f"Vocab.encode: {josa(f'토큰 {tok!r}', '은')} 어휘(vocabulary)에 없고, "
+                                        f"대신 쓸 {UNK_TOKEN} 토큰도 어휘에 없습니다")
         return ids
 
     def decode(self, ids: Iterable[int], *, skip_pad: bool = True, skip_special: bool = False) -> list[str]:
@@ -140,17 +145,19 @@ class Vocab:
         """
         if isinstance(ids, Iterable) and not isinstance(ids, (str, bytes, torch.Tensor)):
             ids = list(ids)
-            for i in ids:  # the message every release gave for one wrong item
+            for k, i in enumerate(ids):  # one wrong item, named by its position
                 if isinstance(i, (bool, float, str)) or (isinstance(i, torch.Tensor) and (
                         i.numel() != 1 or i.is_floating_point() or i.dtype == torch.bool)):
-                    raise TypeError(f"Vocab.decode: ids must be ints, got {type(i).__name__} ({i!r})")
+                    raise TypeError(f"Vocab.decode: ids의 항목 [{k}]에는 정수(int) 토큰 id가 와야 합니다. "
+                                    f"받은 값: {describe(i)}")
         ids = check_ids(ids, "ids", allow_empty=True, where="Vocab.decode")
         check_bool(skip_pad, "skip_pad", where="Vocab.decode")
         check_bool(skip_special, "skip_special", where="Vocab.decode")
         out = []
-        for i in ids:
+        for k, i in enumerate(ids):
             if not 0 <= i < len(self.itos):
-                raise IdOutOfRangeError(f"Vocab.decode: id {i} is outside 0..{len(self.itos) - 1}")
+                raise IdOutOfRangeError(f"Vocab.decode: ids의 항목 [{k}] = {i}: id는 어휘 범위 "
+                                        f"0..{len(self.itos) - 1} 안에 있어야 합니다(어휘 크기 {len(self.itos)})")
             if (skip_pad or skip_special) and i == self.pad_id:
                 continue
             if skip_special and self.itos[i] in SPECIAL_TOKENS:
@@ -168,28 +175,29 @@ def build_vocab(sentences: Iterable[Sequence[str]], *, min_freq: int = 1, unk: b
     ``<pad>``=0, ``<unk>``=1, ``<sos>``=2, ``<eos>``=3 (``unk`` must then stay True).
     """
     if sos_eos and not unk:
-        raise ValueError("build_vocab: sos_eos=True needs unk=True, so that <sos>/<eos> keep "
-                         f"their reserved ids {SOS_ID}/{EOS_ID}")
+        raise ValueError(f"build_vocab: sos_eos=True에는 unk=True가 함께 필요합니다. 그래야 {SOS_TOKEN}/{EOS_TOKEN}의 "
+                         f"id가 예약된 {josa(f'{SOS_ID}/{EOS_ID}', '으로')} 유지됩니다. 받은 값: unk={unk!r}")
     if isinstance(min_freq, bool) or not isinstance(min_freq, int) or min_freq < 1:
-        raise ValueError(f"build_vocab: min_freq must be an int >= 1, got {min_freq!r}")
+        given = str(min_freq) if isinstance(min_freq, int) and not isinstance(min_freq, bool) else describe(min_freq)
+        raise ValueError(expected_message("build_vocab", "min_freq", "1 이상의 정수(int)", given))
     check_bool(unk, "unk", where="build_vocab")
     check_bool(sos_eos, "sos_eos", where="build_vocab")
     if isinstance(sentences, (str, bytes)) or isinstance(sentences, torch.Tensor):
-        raise TypeError("build_vocab expects tokenised sentences (a list of lists of tokens), got "
-                        f"{'a str' if isinstance(sentences, str) else type(sentences).__name__}; "
-                        "use [s.split() for s in texts] first")
+        expected = "토큰으로 나눈 문장들(토큰 리스트의 리스트)"
+        raise TypeError(f"{expected_message('build_vocab', 'sentences', expected, describe(sentences))}. "
+                        "먼저 [s.split() for s in texts]처럼 토큰으로 나눠야 합니다")
     counts: dict[str, int] = {}
     n = 0
     for sent in sentences:
         if isinstance(sent, str):
-            raise TypeError("build_vocab expects tokenised sentences (lists of tokens), got a str; "
-                            "use s.split() first")
+            raise TypeError(f"build_vocab: sentences의 문장 [{n}]에는 토큰의 리스트가 와야 합니다. 받은 값: "
+                            f"{describe(sent)}. 먼저 s.split()처럼 토큰으로 나눠야 합니다")
         n += 1
-        sent = check_tokens(sent, f"sentence {n - 1}", where="build_vocab")
+        sent = check_tokens(sent, f"sentences[{n - 1}]", where="build_vocab")
         for tok in sent:
             counts[tok] = counts.get(tok, 0) + 1  # dicts keep first-appearance order
     if n == 0:
-        raise ValueError("build_vocab: no sentences given")
+        raise ValueError("build_vocab: sentences에 문장이 하나도 없습니다. 토큰으로 나눈 문장이 하나 이상 있어야 합니다")
     specials = [PAD_TOKEN] + ([UNK_TOKEN] if unk else []) + ([SOS_TOKEN, EOS_TOKEN] if sos_eos else [])
     itos = specials + [t for t, c in counts.items() if c >= min_freq and t not in specials]
     return Vocab(itos)
@@ -197,8 +205,9 @@ def build_vocab(sentences: Iterable[Sequence[str]], *, min_freq: int = 1, unk: b
 
 def _as_int_lists(seqs: Iterable[Sequence[int]]) -> list[list[int]]:
     if isinstance(seqs, torch.Tensor):
-        raise TypeError("pad_sequences expects a list of sequences of ints (ragged), not a tensor; "
-                        "a tensor is already padded")
+        expected = "길이가 제각각인 정수 id 시퀀스들의 리스트"
+        raise TypeError(f"{expected_message('pad_sequences', 'seqs', expected, describe(seqs))}. "
+                        "텐서는 이미 패딩된 배치입니다")
     return check_sequences(seqs, "seqs", where="pad_sequences")
 
 
@@ -219,7 +228,7 @@ def pad_sequences(
     (the model could no longer tell padding from data), an id is outside ``[0, vocab_size)``,
     or a sequence is longer than ``max_len``.
     """
-    pad_id = _check_int_arg(pad_id, "pad_id")
+    pad_id = _check_int_arg(pad_id, "pad_id", where="pad_sequences")
     check_bool(batch_first, "batch_first", where="pad_sequences")
     if max_len is not None:
         max_len = check_int(max_len, "max_len", minimum=1, where="pad_sequences")
@@ -227,28 +236,30 @@ def pad_sequences(
         vocab_size = check_int(vocab_size, "vocab_size", minimum=1, where="pad_sequences")
     rows = _as_int_lists(seqs)
     if not rows:
-        raise ValueError("pad_sequences: empty batch (no sequences); expected at least one sequence")
+        raise ValueError("pad_sequences: seqs에 시퀀스가 하나도 없습니다(빈 배치). 시퀀스가 하나 이상 있어야 합니다")
     lengths = [len(r) for r in rows]
     if min(lengths) == 0:
-        raise ValueError(f"pad_sequences: sequence {lengths.index(0)} is empty; every sequence needs "
-                         "at least one token (an empty sequence cannot be packed)")
+        raise ValueError(f"pad_sequences: seqs의 시퀀스 [{lengths.index(0)}]에 토큰이 하나도 없습니다. 모든 시퀀스에는 "
+                         "토큰이 하나 이상 있어야 합니다(빈 시퀀스는 패킹할 수 없습니다)")
     longest = max(lengths)
     if max_len is None:
         max_len = longest
     elif longest > max_len:
-        raise ValueError(f"pad_sequences: sequence {lengths.index(longest)} has {longest} tokens, "
-                         f"more than max_len={max_len}")
+        raise ValueError(f"pad_sequences: seqs의 시퀀스 [{lengths.index(longest)}]의 토큰 수는 max_len={max_len} "
+                         f"이하여야 합니다. 받은 토큰 수: {longest}")
     for k, r in enumerate(rows):
         if pad_id in r:
-            raise ValueError(f"pad_sequences: sequence {k} contains pad_id={pad_id} at position "
-                             f"{r.index(pad_id)}; real tokens must never use the padding id")
+            raise ValueError(f"pad_sequences: seqs의 시퀀스 [{k}]의 위치 {r.index(pad_id)}에 "
+                             f"{josa(f'pad_id={pad_id}', '이')} 들어 있습니다. 진짜 토큰에는 패딩 id를 쓸 수 없습니다"
+                             "(모델이 패딩과 데이터를 구별하지 못합니다)")
         if vocab_size is not None:
             bad = [t for t in r if not 0 <= t < vocab_size]
             if bad:
-                raise ValueError(f"pad_sequences: sequence {k} has id {bad[0]} outside "
-                                 f"[0, vocab_size={vocab_size})")
+                raise ValueError(f"pad_sequences: seqs의 시퀀스 [{k}]의 id {bad[0]}: id는 어휘 범위 "
+                                 f"[0, vocab_size={vocab_size}) 안에 있어야 합니다")
     if vocab_size is not None and not 0 <= pad_id < vocab_size:
-        raise ValueError(f"pad_sequences: pad_id={pad_id} is outside [0, vocab_size={vocab_size})")
+        raise ValueError(expected_message("pad_sequences", "pad_id", f"어휘 범위 [0, vocab_size={vocab_size}) 안의 정수",
+                                          str(pad_id)))
     batch = torch.full((len(rows), max_len), pad_id, dtype=torch.long)  # (B, L)
     for k, r in enumerate(rows):
         batch[k, : len(r)] = torch.tensor(r, dtype=torch.long)
@@ -258,9 +269,9 @@ def pad_sequences(
     return batch, lens
 
 
-def _check_int_arg(value, name: str) -> int:
+def _check_int_arg(value, name: str, *, where: str | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        check_int(value, name)  # a NumPy integer or a one-element integer tensor is fine
+        check_int(value, name, where=where)  # a NumPy integer or a one-element integer tensor is fine
         return int(value)
     return value
 
@@ -278,7 +289,7 @@ def sort_by_length(
     ``batch[sorted_idx]`` is the batch in sorted order and ``sorted_batch[inverse_idx]``
     restores the original order. The sort is stable, so equal lengths keep their order.
     """
-    lengths = check_lengths(lengths)
+    lengths = check_lengths(lengths, where="sort_by_length")
     check_bool(descending, "descending", where="sort_by_length")
     sorted_lengths, sorted_idx = torch.sort(lengths, descending=descending, stable=True)  # (B,), (B,)
     inverse_idx = torch.empty_like(sorted_idx)  # (B,)
@@ -289,15 +300,16 @@ def sort_by_length(
 def lengths_to_mask(lengths: torch.Tensor | Sequence[int], max_len: int | None = None,
                     *, batch_first: bool = True) -> torch.Tensor:
     """Boolean mask that is True on real tokens: ``(B, L)`` (or ``(L, B)`` if not batch_first)."""
-    lengths = check_lengths(lengths)
+    lengths = check_lengths(lengths, where="lengths_to_mask")
     check_bool(batch_first, "batch_first", where="lengths_to_mask")
     longest = int(lengths.max())
     if max_len is not None:
-        max_len = _check_int_arg(max_len, "max_len")
+        max_len = _check_int_arg(max_len, "max_len", where="lengths_to_mask")
     if max_len is None:
         max_len = longest
     elif max_len < longest:
-        raise ValueError(f"lengths_to_mask: max_len={max_len} is shorter than the longest length {longest}")
+        raise ValueError(expected_message("lengths_to_mask", "max_len", f"lengths의 가장 긴 길이({longest}) 이상의 정수",
+                                          str(max_len)))
     steps = torch.arange(max_len, device=lengths.device)  # (L,)
     mask = steps.unsqueeze(0) < lengths.unsqueeze(1)  # (B, L)
     return mask if batch_first else mask.t()
@@ -310,33 +322,36 @@ def check_padded_batch(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int
     Checks the dtype, the shape against ``batch_first``, and that every position at or after a
     sequence's length holds ``pad_id`` while every position before it does not.
     """
+    where, layout = "check_padded_batch", "(B, L)(batch_first) 또는 (L, B)"
     if not isinstance(batch, torch.Tensor):
-        raise TypeError(f"batch must be a torch.Tensor, got {type(batch).__name__}")
-    _check_int_arg(pad_id, "pad_id")
-    check_bool(batch_first, "batch_first", where="check_padded_batch")
+        raise TypeError(expected_message(where, "batch", f"모양 {layout}인 토큰 id 텐서(torch.Tensor)", describe(batch)))
+    _check_int_arg(pad_id, "pad_id", where=where)
+    check_bool(batch_first, "batch_first", where=where)
     if batch.dtype != torch.long:
-        raise TypeError(f"batch must be a LongTensor of token ids (torch.long), got {batch.dtype}")
+        raise TypeError(f"{where}: batch의 자료형(dtype)은 토큰 id의 자료형인 torch.long(LongTensor)이어야 합니다. "
+                        f"받은 자료형: {batch.dtype}")
     if batch.dim() != 2:
-        raise ValueError(f"batch must be 2-D, (B, L) if batch_first else (L, B); got shape {tuple(batch.shape)}")
-    lengths = check_lengths(lengths)
-    check_tensor(batch, "batch", layout="(B, L) if batch_first else (L, B)", where="check_padded_batch")
+        raise ValueError(f"{where}: batch에는 2차원 텐서가 와야 합니다(모양 {layout}). 받은 모양: {tuple(batch.shape)}")
+    lengths = check_lengths(lengths, where=where)
+    check_tensor(batch, "batch", layout=layout, where=where)
     b = batch if batch_first else batch.t()  # (B, L)
     if b.shape[0] != lengths.numel():
-        layout = "(B, L)" if batch_first else "(L, B)"
-        raise ValueError(f"batch has shape {tuple(batch.shape)} read as {layout}, i.e. B={b.shape[0]}, "
-                         f"but lengths has {lengths.numel()} entries; is batch_first={batch_first} right?")
+        read = "(B, L)" if batch_first else "(L, B)"
+        raise ValueError(f"{where}: batch의 모양 {tuple(batch.shape)}을 {read}로 읽으면 B={b.shape[0]}인데, lengths에는 "
+                         f"길이가 {lengths.numel()}개 있습니다. batch_first={batch_first}가 맞는지 확인해야 합니다")
     if int(lengths.max()) > b.shape[1]:
-        raise ValueError(f"a length ({int(lengths.max())}) exceeds the padded length L={b.shape[1]}")
+        raise ValueError(f"{where}: lengths의 길이는 패딩된 길이 L={b.shape[1]} 이하여야 합니다. "
+                         f"받은 가장 긴 길이: {int(lengths.max())}")
     mask = lengths_to_mask(lengths.cpu(), b.shape[1]).to(b.device)  # (B, L)
     is_pad = b == pad_id  # (B, L)
     if (is_pad & mask).any():
         k = int((is_pad & mask).any(dim=1).nonzero()[0])
-        raise ValueError(f"sequence {k}: pad_id={pad_id} appears inside its first {int(lengths[k])} "
-                         "tokens; the lengths disagree with the padding")
+        raise ValueError(f"{where}: 시퀀스 [{k}]의 처음 {int(lengths[k])}개 토큰(유효 길이) 안에 "
+                         f"{josa(f'pad_id={pad_id}', '이')} 있습니다. lengths의 길이와 패딩이 서로 맞지 않습니다")
     if (~is_pad & ~mask).any():
         k = int((~is_pad & ~mask).any(dim=1).nonzero()[0])
-        raise ValueError(f"sequence {k}: a real token appears after its length {int(lengths[k])}; "
-                         "the lengths disagree with the padding")
+        raise ValueError(f"{where}: 시퀀스 [{k}]의 유효 길이 {int(lengths[k])} 뒤에 진짜 토큰이 있습니다. "
+                         "lengths의 길이와 패딩이 서로 맞지 않습니다")
 
 
 def packed_batch_sizes(lengths: torch.Tensor | Sequence[int]) -> torch.Tensor:
@@ -344,6 +359,6 @@ def packed_batch_sizes(lengths: torch.Tensor | Sequence[int]) -> torch.Tensor:
 
     Entry ``t`` counts the sequences that still have a token at time step ``t``.
     """
-    lengths = check_lengths(lengths)
+    lengths = check_lengths(lengths, where="packed_batch_sizes")
     steps = torch.arange(int(lengths.max()))  # (L,)
     return (lengths.unsqueeze(0) > steps.unsqueeze(1)).sum(dim=1)  # (L,)

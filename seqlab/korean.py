@@ -61,7 +61,7 @@ import numbers
 from collections.abc import Sequence
 
 from ._korean_law_text import TEXT as _LAW_TEXT
-from .validation import check_bool, check_str
+from .validation import check_bool, check_str, describe, expected_message
 
 __all__ = ["load_law_text", "split_by_position", "to_jamo", "from_jamo", "invalid_jamo_positions",
            "is_hangul_syllable", "LAW_TEXT_SOURCE"]
@@ -88,25 +88,29 @@ def split_by_position(seq: Sequence, val_fraction: float = 0.1) -> tuple:
     Never by random windows: neighbouring windows of one text overlap in content, so a random
     split would let the validation set leak into training.
     """
+    where = "split_by_position"
     if isinstance(seq, (bytes, bytearray)) or not isinstance(seq, Sequence):
-        raise TypeError(f"seq must be a str or a sequence of ids, got {type(seq).__name__}")
+        raise TypeError(expected_message(where, "seq", "문자열(str)이나 id의 시퀀스", describe(seq)))
     if isinstance(val_fraction, bool) or not isinstance(val_fraction, numbers.Real) or not 0 < val_fraction < 1:
-        raise ValueError(f"val_fraction must be a number strictly between 0 and 1, got {val_fraction!r}")
+        given = repr(val_fraction) if isinstance(val_fraction, numbers.Real) and not isinstance(val_fraction, bool) \
+            else describe(val_fraction)
+        raise ValueError(expected_message(where, "val_fraction", "0과 1 사이(양 끝 제외)의 실수", given))
     cut = round(len(seq) * (1 - val_fraction))
     if cut < 1 or cut >= len(seq):
-        raise ValueError(f"seq has {len(seq)} items, too few to split with val_fraction={val_fraction}")
+        raise ValueError(f"{where}: seq의 항목 {len(seq)}개는 나누기에 너무 적습니다. val_fraction={val_fraction}에서는 "
+                         "훈련 부분이나 검증 부분이 비게 됩니다")
     return seq[:cut], seq[cut:]
 
 
 def is_hangul_syllable(ch: str) -> bool:
     """True for one precomposed Hangul syllable (가 ... 힣)."""
     if not isinstance(ch, str) or len(ch) != 1:
-        raise TypeError(f"ch must be a single character, got {ch!r}")
+        raise TypeError(expected_message("is_hangul_syllable", "ch", "글자 하나인 문자열", describe(ch)))
     return S_BASE <= ord(ch) < S_BASE + S_COUNT
 
 
-def _check_text(text, name: str = "text") -> str:
-    return check_str(text, name)
+def _check_text(text, where: str, name: str = "text") -> str:
+    return check_str(text, name, where=where)
 
 
 def to_jamo(text: str) -> str:
@@ -117,7 +121,7 @@ def to_jamo(text: str) -> str:
     syllables.
     """
     out = []
-    for ch in _check_text(text):
+    for ch in _check_text(text, "to_jamo"):
         s = ord(ch) - S_BASE
         if 0 <= s < S_COUNT:
             out.append(chr(L_BASE + s // N_COUNT))
@@ -180,15 +184,15 @@ def from_jamo(text: str, *, strict: bool = True) -> str:
     and :func:`invalid_jamo_positions` tells where such jamo are.
     """
     check_bool(strict, "strict", where="from_jamo")
-    composed, bad = _compose(_check_text(text))
+    composed, bad = _compose(_check_text(text, "from_jamo"))
     if strict and bad:
         k = bad[0]
-        raise ValueError(f"from_jamo: jamo {text[k]!r} (U+{ord(text[k]):04X}) at position {k} cannot form a "
-                         f"syllable ({len(bad)} such jamo in all); a syllable is lead + vowel [+ tail]. "
-                         "Use strict=False to keep them as they are")
+        raise ValueError(f"from_jamo: text의 위치 {k}에 있는 자모 {text[k]!r}(U+{ord(text[k]):04X}): 음절을 이룰 수 "
+                         f"없습니다(이런 자모가 모두 {len(bad)}개). 음절은 초성 + 중성 [+ 종성]입니다. "
+                         "strict=False로 호출하면 이런 자모를 그대로 둡니다")
     return composed
 
 
 def invalid_jamo_positions(text: str) -> list[int]:
     """Positions in ``text`` of conjoining jamo that cannot form a syllable (see :func:`from_jamo`)."""
-    return _compose(_check_text(text))[1]
+    return _compose(_check_text(text, "invalid_jamo_positions"))[1]

@@ -31,7 +31,8 @@ from torch import nn
 
 from .models import make_rnn
 from .repro import progress
-from .validation import check_bool, check_ids, check_int, check_module, check_number, check_positive, check_str
+from .validation import check_bool, check_generator, check_ids, check_int, check_module, check_number, \
+    check_positive, check_str, describe, expected_message
 
 __all__ = ["RecurrentLM", "generate", "next_token_probs", "bits_per_token", "perplexity",
            "bptt_batches", "detach_state", "train_lm", "evaluate_lm", "LMHistory"]
@@ -39,8 +40,8 @@ __all__ = ["RecurrentLM", "generate", "next_token_probs", "bits_per_token", "per
 KINDS = ("rnn", "lstm", "gru")
 
 
-def _check_int(value, name: str, *, minimum: int = 1) -> int:
-    return check_int(value, name, minimum=minimum)
+def _check_int(value, name: str, *, minimum: int = 1, where: str | None = None) -> int:
+    return check_int(value, name, minimum=minimum, where=where)
 
 
 class RecurrentLM(nn.Module):
@@ -58,20 +59,22 @@ class RecurrentLM(nn.Module):
     def __init__(self, vocab_size: int, d_w: int = 32, d_h: int = 64, *, kind: str = "gru",
                  num_layers: int = 1, pad_id: int | None = 0, dropout: float = 0.0):
         super().__init__()
-        _check_int(vocab_size, "vocab_size", minimum=2)
-        _check_int(d_w, "d_w")
-        _check_int(d_h, "d_h")
-        _check_int(num_layers, "num_layers")
+        _check_int(vocab_size, "vocab_size", minimum=2, where="RecurrentLM")
+        _check_int(d_w, "d_w", where="RecurrentLM")
+        _check_int(d_h, "d_h", where="RecurrentLM")
+        _check_int(num_layers, "num_layers", where="RecurrentLM")
         if kind not in KINDS:
-            raise ValueError(f"kind must be one of {list(KINDS)}, got {kind!r}")
+            raise ValueError(expected_message("RecurrentLM", "kind", ", ".join(repr(k) for k in KINDS) + " 중 하나",
+                                              repr(kind)))
         if pad_id is not None:
-            _check_int(pad_id, "pad_id", minimum=0)
+            _check_int(pad_id, "pad_id", minimum=0, where="RecurrentLM")
             if pad_id >= vocab_size:
-                raise ValueError(f"pad_id={pad_id} must lie in [0, vocab_size={vocab_size}) or be None")
+                raise ValueError(expected_message("RecurrentLM", "pad_id",
+                                                  f"None 또는 [0, vocab_size={vocab_size}) 범위의 정수", str(pad_id)))
         check_number(dropout, "dropout", minimum=0, maximum=1, max_open=True, where="RecurrentLM")
         if dropout and num_layers == 1:
-            raise ValueError(f"RecurrentLM: dropout={dropout} would do nothing with num_layers=1 (it acts between "
-                             "stacked layers only); use num_layers >= 2 or dropout=0")
+            raise ValueError(f"RecurrentLM: num_layers=1에서는 dropout={dropout}의 효과가 없습니다. 드롭아웃은 쌓은 "
+                             "층 사이에만 작용하므로 num_layers >= 2로 하거나 dropout=0으로 두어야 합니다")
         self.vocab_size, self.kind, self.num_layers, self.d_h = vocab_size, kind, num_layers, d_h
         self.pad_id = pad_id
         self.embedding = nn.Embedding(vocab_size, d_w, padding_idx=pad_id)
@@ -80,27 +83,33 @@ class RecurrentLM(nn.Module):
         self.head = nn.Linear(d_h, vocab_size)
 
     def _check_state(self, state, B: int) -> None:
+        where = "RecurrentLM.forward"
         want = (self.num_layers, B, self.d_h)
         if self.kind == "lstm":
             if not (isinstance(state, tuple) and len(state) == 2):
-                raise TypeError("state of an LSTM language model must be a tuple (h, c), each of shape "
-                                f"(num_layers, B, d_h) = {want}; got {type(state).__name__}")
+                raise TypeError(f"{where}: LSTM 언어 모델의 state에는 (h, c) 튜플이 와야 합니다. h와 c는 모두 "
+                                f"모양 (num_layers, B, d_h) = {want}인 텐서입니다. 받은 값: {describe(state)}")
             parts = state
         else:
             if not isinstance(state, torch.Tensor):
-                raise TypeError(f"state must be a tensor of shape (num_layers, B, d_h) = {want}, "
-                                f"got {type(state).__name__}")
+                raise TypeError(expected_message(where, "state", f"모양 (num_layers, B, d_h) = {want}인 텐서",
+                                                 describe(state)))
             parts = (state,)
         for p in parts:
             if not isinstance(p, torch.Tensor):
-                raise TypeError(f"state must hold tensors of shape (num_layers, B, d_h) = {want}, got {type(p).__name__}")
+                raise TypeError(expected_message(where, "state의 h와 c", f"모양 (num_layers, B, d_h) = {want}인 텐서",
+                                                 describe(p)))
             if tuple(p.shape) != want:
-                raise ValueError(f"state must have shape (num_layers, B, d_h) = {want}, got {tuple(p.shape)}; "
-                                 "the state is time-first even though the input is batch_first")
+                raise ValueError(f"{where}: state의 모양(shape)이 맞지 않습니다. 필요한 모양: (num_layers, B, d_h) = "
+                                 f"{want}, 받은 모양: {tuple(p.shape)}. 입력은 batch_first여도 은닉 상태는 "
+                                 "batch_first가 아닙니다(B가 두 번째 축)")
             if not p.is_floating_point():
-                raise TypeError(f"state must be a float tensor, got dtype {p.dtype}")
+                raise TypeError(f"{where}: state의 자료형(dtype)은 실수형(예: torch.float32)이어야 합니다. "
+                                f"받은 자료형: {p.dtype}")
             if p.device != self.head.weight.device:
-                raise ValueError(f"state is on {p.device} but the model is on {self.head.weight.device}")
+                dev = str(self.head.weight.device)
+                raise ValueError(f"{where}: state의 장치(device)가 모델과 다릅니다. 모델: {dev}, 받은 값: "
+                                 f"{describe(p)}. .to({dev!r})로 옮겨야 합니다")
 
     def forward(self, idx: torch.Tensor, state=None):
         """``idx``: LongTensor ``(B, T)`` of token ids (``batch_first``).
@@ -109,19 +118,25 @@ class RecurrentLM(nn.Module):
         last state ``(num_layers, B, d_h)`` (a tuple ``(h, c)`` for an LSTM), to pass back in for
         the next chunk of the same streams.
         """
+        where = "RecurrentLM.forward"
         if not isinstance(idx, torch.Tensor):
-            raise TypeError(f"idx must be a LongTensor of shape (B, T), got {type(idx).__name__}")
+            raise TypeError(expected_message(where, "idx", "모양 (B, T), batch_first인 토큰 id의 LongTensor",
+                                             describe(idx)))
         if idx.dtype != torch.long:
-            raise TypeError(f"idx must hold token ids as torch.long, got {idx.dtype}")
+            raise TypeError(f"{where}: idx의 자료형(dtype)은 torch.long(int64, 토큰 id의 자료형)이어야 합니다. "
+                            f"받은 값: {describe(idx)}")
         if idx.dim() != 2 or idx.shape[0] == 0 or idx.shape[1] == 0:
-            raise ValueError(f"idx must have shape (B, T) with B, T >= 1 (batch_first), got {tuple(idx.shape)}")
+            raise ValueError(f"{where}: idx에는 모양 (B, T), batch_first인 2차원 텐서가 와야 합니다(B, T >= 1). "
+                             f"받은 모양: {tuple(idx.shape)}")
         if idx.device != self.head.weight.device:
-            raise ValueError(f"idx is on {idx.device} but the model is on {self.head.weight.device}; "
-                             "move it with .to(device)")
+            dev = str(self.head.weight.device)
+            raise ValueError(f"{where}: idx의 장치(device)가 모델과 다릅니다. 모델: {dev}, 받은 값: "
+                             f"{describe(idx)}. .to({dev!r})로 옮겨야 합니다")
         lo, hi = int(idx.min()), int(idx.max())
         if lo < 0 or hi >= self.vocab_size:
             bad = lo if lo < 0 else hi
-            raise ValueError(f"idx holds id {bad} outside [0, vocab_size={self.vocab_size})")
+            raise ValueError(f"{where}: idx의 토큰 id는 모두 어휘 범위 [0, vocab_size={self.vocab_size}) 안에 "
+                             f"있어야 합니다. 범위 밖의 id: {bad}")
         if state is not None:
             self._check_state(state, idx.shape[0])
         x = self.embedding(idx)  # (B, T, d_w)
@@ -137,24 +152,23 @@ def next_token_probs(logits: torch.Tensor, temperature: float = 1.0, top_k: int 
     largest logits gets probability 0 before the softmax renormalises (ties at the k-th value are
     broken by ``torch.topk``'s order).
     """
+    where = "next_token_probs"
     if not isinstance(logits, torch.Tensor) or not logits.is_floating_point():
-        raise TypeError("logits must be a floating-point tensor of shape (..., V)")
+        raise TypeError(expected_message(where, "logits", "모양 (..., V)인 실수형 텐서", describe(logits)))
     if logits.dim() == 0 or logits.shape[-1] == 0:
-        raise ValueError(f"logits must have a vocabulary axis (..., V) with V >= 1, got {tuple(logits.shape)}")
-    if isinstance(temperature, (bool, np.bool_)) or not isinstance(temperature, numbers.Real) or not (
-            math.isfinite(temperature) and temperature > 0):
-        raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}; "
-                         "use greedy=True (argmax) instead of temperature 0")
-    temperature = float(temperature)
+        raise ValueError(f"{where}: logits에는 어휘 축이 있어야 합니다(모양 (..., V), V >= 1). "
+                         f"받은 모양: {tuple(logits.shape)}")
+    temperature = _check_temperature(temperature, where)
     if logits.numel() and bool(torch.isnan(logits).any() | (logits == math.inf).any()):
-        raise ValueError("logits must not hold NaN or +inf (a -inf logit is fine: that token gets probability 0)")
+        raise ValueError(f"{where}: logits에는 NaN이나 +inf가 없어야 합니다(-inf인 로짓은 괜찮습니다. 그 토큰의 "
+                         "확률이 0이 됩니다)")
     if logits.numel() and bool((logits == -math.inf).all(dim=-1).any()):
-        raise ValueError("logits: a row is -inf everywhere, so no token has any probability")
+        raise ValueError(f"{where}: logits의 어떤 행은 모든 값이 -inf여서 확률을 받을 토큰이 하나도 없습니다")
     if top_k is not None:
         V = logits.shape[-1]
-        top_k = check_int(top_k, "top_k", minimum=1)
+        top_k = check_int(top_k, "top_k", minimum=1, where=where)
         if top_k > V:
-            raise ValueError(f"top_k={top_k} is larger than the vocabulary size V={V}")
+            raise ValueError(expected_message(where, "top_k", f"1 이상 어휘 크기 V={V} 이하의 정수", str(top_k)))
     probs = _softmax_at(logits / temperature, top_k)  # (..., V)
     if logits.numel() and bool(torch.isnan(probs).any()):
         # logits / temperature overflowed (a tiny temperature): shift by the largest logit first, so
@@ -165,6 +179,14 @@ def next_token_probs(logits: torch.Tensor, temperature: float = 1.0, top_k: int 
     return probs
 
 
+def _check_temperature(temperature, where: str) -> float:
+    if isinstance(temperature, (bool, np.bool_)) or not isinstance(temperature, numbers.Real) or not (
+            math.isfinite(temperature) and temperature > 0):
+        message = expected_message(where, "temperature", "0보다 큰 유한한 실수", repr(temperature))
+        raise ValueError(f"{message}. 탐욕 디코딩은 온도 0이 아니라 greedy=True(argmax)로 합니다")
+    return float(temperature)
+
+
 def _softmax_at(scaled: torch.Tensor, top_k: int | None) -> torch.Tensor:
     if top_k is not None:
         kth = torch.topk(scaled, top_k, dim=-1).indices  # (..., k)
@@ -173,21 +195,27 @@ def _softmax_at(scaled: torch.Tensor, top_k: int | None) -> torch.Tensor:
     return torch.softmax(scaled, dim=-1)  # (..., V)
 
 
-def _as_id_list(prefix, name: str = "prefix") -> list[int]:
+def _as_id_list(prefix, name: str = "prefix", where: str = "generate") -> list[int]:
     if isinstance(prefix, torch.Tensor):
         if prefix.dim() != 1 or prefix.is_floating_point() or prefix.dtype == torch.bool:
-            raise TypeError(f"{name} must be a 1-D integer tensor (T,) or a list of ints, "
-                            f"got dtype={prefix.dtype}, shape={tuple(prefix.shape)}")
+            raise TypeError(expected_message(where, name, "모양 (T,)인 1차원 정수 텐서나 정수 토큰 id의 list",
+                                             describe(prefix)))
         prefix = prefix.tolist()
     if isinstance(prefix, (str, bytes)) or not isinstance(prefix, Sequence):
-        raise TypeError(f"{name} must be a list of int ids (encode the text first), got {type(prefix).__name__}")
-    for t in prefix:
+        hint = ". 텍스트는 먼저 encode해야 합니다" if isinstance(prefix, (str, bytes)) else ""
+        raise TypeError(expected_message(where, name, "정수 토큰 id의 list", describe(prefix)) + hint)
+    for k, t in enumerate(prefix):
         if isinstance(t, (bool, float, str)):
-            raise TypeError(f"{name} must hold int ids, got {type(t).__name__} ({t!r})")
-    ids = check_ids(prefix, name, allow_empty=True)
+            raise TypeError(expected_message(where, f"{name}의 항목 [{k}]", "정수(int) 토큰 id", describe(t)))
+    ids = check_ids(prefix, name, allow_empty=True, where=where)
     if not ids:
-        raise ValueError(f"{name} is empty; give at least one token (e.g. <sos>) to start from")
+        raise ValueError(f"{where}: {name}에 토큰이 하나도 없습니다. 시작할 토큰이 하나 이상(예: <sos>) 있어야 합니다")
     return ids
+
+
+def _eos_error(eos_id: int, bound: str) -> ValueError:
+    message = expected_message("generate", "eos_id", f"어휘 범위 [0, {bound}) 안의 id", str(eos_id))
+    return ValueError(f"{message}. 모델이 만들 수 없는 id여서 생성이 그 id에서 멈출 수 없습니다")
 
 
 @torch.no_grad()
@@ -206,33 +234,31 @@ def generate(model: nn.Module, prefix, max_new_tokens: int, *, temperature: floa
     """
     check_module(model, "model", where="generate")
     ids = _as_id_list(prefix)
-    _check_int(max_new_tokens, "max_new_tokens", minimum=0)
+    _check_int(max_new_tokens, "max_new_tokens", minimum=0, where="generate")
     check_bool(greedy, "greedy", where="generate")
     if not greedy:
-        next_token_probs(torch.zeros(1), temperature)  # validate temperature up front
+        _check_temperature(temperature, "generate")  # validate temperature up front
         if top_k is not None:
             check_int(top_k, "top_k", minimum=1, where="generate")
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
+    check_generator(generator, "generator", where="generate")
     if eos_id is not None:
         eos_id = check_int(eos_id, "eos_id", minimum=0, where="generate")
     vocab_size = getattr(model, "vocab_size", None)
     if isinstance(vocab_size, int):
         check_ids(ids, "prefix", vocab_size=vocab_size, where="generate")
         if eos_id is not None and eos_id >= vocab_size:
-            raise ValueError(f"generate: eos_id must be an id in [0, vocab_size={vocab_size}), got {eos_id}; "
-                             "generation could never stop at it")
+            raise _eos_error(eos_id, f"vocab_size={vocab_size}")
     device = _model_device(model, "generate")
     was_training = model.training
     model.eval()
     try:
         logits, state = model(torch.tensor([ids], device=device))  # (1, T, V): read the prefix
         if not (isinstance(logits, torch.Tensor) and logits.dim() == 3 and logits.shape[:2] == (1, len(ids))):
-            raise TypeError("generate: model(idx) must return (logits (1, T, V), state) for idx (1, T); got "
-                            f"{getattr(logits, 'shape', type(logits).__name__)}")
+            raise TypeError("generate: model(idx)의 반환값은 (logits, state)여야 하고, 모양 (1, T)인 idx에 대해 "
+                            f"logits의 모양은 (1, T, V) = (1, {len(ids)}, V)여야 합니다. "
+                            f"받은 logits: {describe(logits)}")
         if eos_id is not None and eos_id >= logits.shape[-1]:
-            raise ValueError(f"generate: eos_id must be an id in [0, V={logits.shape[-1]}), got {eos_id}; "
-                             "generation could never stop at it")
+            raise _eos_error(eos_id, f"V={logits.shape[-1]}")
         new: list[int] = []
         for _ in range(max_new_tokens):
             last = logits[0, -1]  # (V,): distribution of the next token
@@ -250,14 +276,15 @@ def generate(model: nn.Module, prefix, max_new_tokens: int, *, temperature: floa
     return new
 
 
-def _loss_value(loss) -> float:
+def _loss_value(loss, where: str) -> float:
     if isinstance(loss, (torch.Tensor, np.ndarray)):
         size = loss.size if isinstance(loss, np.ndarray) else loss.numel()
         if size != 1:
-            raise ValueError(f"loss must be one number (a mean cross-entropy in nats), got shape {tuple(loss.shape)}")
+            raise ValueError(f"{where}: loss에는 수 하나(nats 단위의 평균 교차 엔트로피)가 와야 합니다. "
+                             f"받은 모양: {tuple(loss.shape)}")
         loss = loss.item()
     if isinstance(loss, (bool, np.bool_)) or not isinstance(loss, numbers.Real) or not math.isfinite(loss) or loss < 0:
-        raise ValueError(f"loss must be a finite cross-entropy >= 0 in nats, got {loss!r}")
+        raise ValueError(expected_message(where, "loss", "0 이상의 유한한 교차 엔트로피(nats 단위)", repr(loss)))
     return float(loss)
 
 
@@ -269,12 +296,12 @@ def bits_per_token(loss) -> float:
     three tokens per syllable) convert explicitly: ``bits_per_token(loss) * n_tokens / n_chars``,
     with ``n_tokens`` the predicted tokens and ``n_chars`` the characters of the original text.
     """
-    return _loss_value(loss) / math.log(2)
+    return _loss_value(loss, "bits_per_token") / math.log(2)
 
 
 def perplexity(loss) -> float:
     """Perplexity ``exp(loss)`` of a mean cross-entropy in nats: the effective number of choices. (5장)"""
-    value = _loss_value(loss)
+    value = _loss_value(loss, "perplexity")
     try:
         return math.exp(value)
     except OverflowError:  # a loss above ~709.78 nats: beyond the largest float, as np.exp says
@@ -293,16 +320,16 @@ def bptt_batches(ids, batch_size: int, seq_len: int) -> list[tuple[torch.Tensor,
     """
     if isinstance(ids, torch.Tensor):
         if ids.dim() != 1 or ids.is_floating_point() or ids.dtype == torch.bool:
-            raise TypeError(f"ids must be a 1-D integer tensor (N,), got dtype={ids.dtype}, shape={tuple(ids.shape)}")
+            raise TypeError(expected_message("bptt_batches", "ids", "모양 (N,)인 1차원 정수 텐서", describe(ids)))
         stream = ids.long()
     else:
-        stream = torch.tensor(_as_id_list(ids, "ids"), dtype=torch.long)
-    _check_int(batch_size, "batch_size")
-    _check_int(seq_len, "seq_len")
+        stream = torch.tensor(_as_id_list(ids, "ids", "bptt_batches"), dtype=torch.long)
+    _check_int(batch_size, "batch_size", where="bptt_batches")
+    _check_int(seq_len, "seq_len", where="bptt_batches")
     n = (stream.numel() - 1) // batch_size  # time steps per row
     if n < 1:
-        raise ValueError(f"ids has {stream.numel()} tokens, too few for batch_size={batch_size}: "
-                         f"need at least batch_size + 1 = {batch_size + 1}")
+        raise ValueError(f"bptt_batches: batch_size={batch_size}에는 ids의 토큰이 너무 적습니다(토큰 수 "
+                         f"{stream.numel()}). 적어도 batch_size + 1 = {batch_size + 1}개가 있어야 합니다")
     xs = stream[: batch_size * n].view(batch_size, n)  # (B, n)
     ys = stream[1: batch_size * n + 1].view(batch_size, n)  # (B, n): the next token
     return [(xs[:, t: t + seq_len], ys[:, t: t + seq_len]) for t in range(0, n, seq_len)]  # each (B, <=T)
@@ -317,21 +344,21 @@ def detach_state(state):
     if state is None:
         return None
     if isinstance(state, tuple):
-        for s in state:
+        for k, s in enumerate(state):
             if not isinstance(s, torch.Tensor):
-                raise TypeError(f"state must be a tensor, a tuple of tensors or None, got a tuple holding "
-                                f"{type(s).__name__}")
+                raise TypeError(expected_message("detach_state", "state", "텐서, 텐서의 튜플 또는 None",
+                                                 f"tuple(항목 [{k}]: {describe(s)})"))
         return tuple(s.detach() for s in state)
     if isinstance(state, torch.Tensor):
         return state.detach()
-    raise TypeError(f"state must be a tensor, a tuple of tensors or None, got {type(state).__name__}")
+    raise TypeError(expected_message("detach_state", "state", "텐서, 텐서의 튜플 또는 None", describe(state)))
 
 
 def _model_device(model: nn.Module, where: str) -> torch.device:
     params = list(model.parameters())
     if not params:
-        raise TypeError(f"{where}: model has no parameters; expected a language model "
-                        "forward(idx, state) -> (logits, state) such as RecurrentLM")
+        raise TypeError(expected_message(where, "model", "RecurrentLM처럼 forward(idx, state) -> (logits, state)인, "
+                                         "매개변수가 있는 언어 모델", f"매개변수가 하나도 없는 {type(model).__name__}"))
     return params[0].device
 
 
@@ -353,12 +380,12 @@ def train_lm(model: RecurrentLM, ids, *, steps: int, batch_size: int = 32, seq_l
     clipping is recorded. Returns an :class:`LMHistory`; the model is left in eval mode.
     """
     check_module(model, "model", where="train_lm")
-    _check_int(steps, "steps")
+    _check_int(steps, "steps", where="train_lm")
     if clip is not None and not (isinstance(clip, (int, float)) and not isinstance(clip, bool) and clip > 0):
+        expected = "None 또는 0보다 큰 수(기울기 노름의 상한)"
         if isinstance(clip, bool):
-            raise TypeError("clip must be a positive number (the largest gradient norm) or None, got bool "
-                            f"({clip!r})")
-        raise ValueError(f"clip must be a positive number or None, got {clip!r}")
+            raise TypeError(expected_message("train_lm", "clip", expected, describe(clip)))
+        raise ValueError(expected_message("train_lm", "clip", expected, repr(clip)))
     if clip is not None:
         check_positive(clip, "clip", where="train_lm")
     check_positive(lr, "lr", where="train_lm")

@@ -13,25 +13,26 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from .validation import check_bool, check_int, check_lengths, check_tensor
+from .validation import check_bool, check_int, check_lengths, check_tensor, describe, expected_message, josa
 
 __all__ = ["ScratchRNNCell", "ScratchLSTMCell", "ScratchGRUCell", "unroll", "last_real_state",
            "SequenceClassifier", "SequenceTagger", "make_rnn"]
 
 
-def _check_int(value, name: str, *, minimum: int | None = None) -> int:
+def _check_int(value, name: str, *, minimum: int | None = None, where: str | None = None) -> int:
     """``value`` must be an int (not a bool, not a float) and at least ``minimum``."""
-    return check_int(value, name, minimum=minimum)
+    return check_int(value, name, minimum=minimum, where=where)
 
 
-def _check_tensor(x, name: str, dim: int, layout: str) -> torch.Tensor:
-    return check_tensor(x, name, ndim=dim, layout=layout, nonempty=False)
+def _check_tensor(x, name: str, dim: int, layout: str, *, where: str | None = None) -> torch.Tensor:
+    return check_tensor(x, name, ndim=dim, layout=layout, nonempty=False, where=where)
 
 
-def _check_lengths_for(lengths, batch_size: int, max_len: int, *, batch_first: bool = True) -> torch.Tensor:
+def _check_lengths_for(lengths, batch_size: int, max_len: int, *, batch_first: bool = True,
+                       where: str | None = None) -> torch.Tensor:
     """Lengths as a tensor, list or NumPy array of ints: shape (B,), each in 1..L. Returns a CPU LongTensor."""
-    return check_lengths(lengths, batch_size=batch_size, max_len=max_len, cpu=True,
-                         layout_hint=f"; is the batch (B, L) with batch_first={batch_first}?")
+    return check_lengths(lengths, batch_size=batch_size, max_len=max_len, cpu=True, where=where,
+                         layout_hint=f". batch의 모양이 (B, L)(batch_first={batch_first})인지 확인해야 합니다")
 
 
 class _ScratchCell(nn.Module):
@@ -39,8 +40,8 @@ class _ScratchCell(nn.Module):
 
     def __init__(self, input_size: int, hidden_size: int):
         super().__init__()
-        input_size = _check_int(input_size, "input_size", minimum=1)
-        hidden_size = _check_int(hidden_size, "hidden_size", minimum=1)
+        input_size = _check_int(input_size, "input_size", minimum=1, where=type(self).__name__)
+        hidden_size = _check_int(hidden_size, "hidden_size", minimum=1, where=type(self).__name__)
         self.input_size, self.hidden_size = input_size, hidden_size
         g = self.gates * hidden_size
         self.weight_ih = nn.Parameter(torch.empty(g, input_size))  # (gates*d_h, d_in)
@@ -52,21 +53,27 @@ class _ScratchCell(nn.Module):
             nn.init.uniform_(p, -bound, bound)
 
     def _check(self, x: torch.Tensor, h: torch.Tensor) -> None:
+        where = f"{type(self).__name__}.forward"
+        d_in, d_h = self.input_size, self.hidden_size
         if not isinstance(x, torch.Tensor):
-            raise TypeError(f"x must be a torch.Tensor of shape (B, {self.input_size}), got {type(x).__name__}")
+            raise TypeError(expected_message(where, "x", f"모양 (B, {d_in})인 텐서(torch.Tensor)", describe(x)))
         if not isinstance(h, torch.Tensor):
-            raise TypeError(f"h must be a torch.Tensor of shape (B, {self.hidden_size}), got {type(h).__name__}")
+            raise TypeError(expected_message(where, "h", f"모양 (B, {d_h})인 텐서(torch.Tensor)", describe(h)))
         if not x.is_floating_point():
-            raise TypeError(f"x must be a float tensor (embedded inputs), got dtype {x.dtype}")
-        if x.dim() != 2 or x.shape[1] != self.input_size:
-            raise ValueError(f"x must have shape (B, {self.input_size}), got {tuple(x.shape)}")
+            raise TypeError(f"{where}: x의 자료형(dtype)은 실수형(예: torch.float32)이어야 합니다(임베딩된 입력). "
+                            f"받은 자료형: {x.dtype}")
+        if x.dim() != 2 or x.shape[1] != d_in:
+            raise ValueError(f"{where}: x의 모양(shape)이 맞지 않습니다. 필요한 모양: (B, {d_in}), "
+                             f"받은 모양: {tuple(x.shape)}")
         if x.shape[0] == 0:
-            raise ValueError(f"x is an empty batch (shape {tuple(x.shape)}); expected (B, {self.input_size}) with B >= 1")
+            raise ValueError(f"{where}: x의 배치가 비어 있습니다(모양 {tuple(x.shape)}). 필요한 모양: (B, {d_in}), "
+                             "B >= 1")
         if not h.is_floating_point():
-            raise TypeError(f"h must be a float tensor of shape (B, {self.hidden_size}), got dtype {h.dtype}")
-        if h.shape != (x.shape[0], self.hidden_size):
-            raise ValueError(f"h must have shape (B, {self.hidden_size}) = ({x.shape[0]}, {self.hidden_size}), "
-                             f"got {tuple(h.shape)}")
+            raise TypeError(f"{where}: h의 자료형(dtype)은 실수형(예: torch.float32)이어야 합니다(모양 (B, {d_h})). "
+                            f"받은 자료형: {h.dtype}")
+        if h.shape != (x.shape[0], d_h):
+            raise ValueError(f"{where}: h의 모양(shape)이 맞지 않습니다. 필요한 모양: (B, {d_h}) = ({x.shape[0]}, {d_h}), "
+                             f"받은 모양: {tuple(h.shape)}")
 
 
 class ScratchRNNCell(_ScratchCell):
@@ -83,15 +90,18 @@ class ScratchLSTMCell(_ScratchCell):
     gates = 4
 
     def forward(self, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]):
+        where = "ScratchLSTMCell.forward"
         if not isinstance(state, (tuple, list)) or len(state) != 2:
-            raise TypeError("state must be a tuple (h, c) of two (B, d_h) tensors, "
-                            f"got {type(state).__name__}")
+            raise TypeError(expected_message(where, "state", f"모양 (B, {self.hidden_size})인 텐서 두 개의 튜플 (h, c)",
+                                             describe(state)))
         h, c = state
         self._check(x, h)
         if not isinstance(c, torch.Tensor):
-            raise TypeError(f"c must be a torch.Tensor of shape (B, {self.hidden_size}), got {type(c).__name__}")
+            raise TypeError(expected_message(where, "c", f"모양 (B, {self.hidden_size})인 텐서(torch.Tensor)",
+                                             describe(c)))
         if c.shape != h.shape:
-            raise ValueError(f"c must have the shape of h, {tuple(h.shape)}; got {tuple(c.shape)}")
+            raise ValueError(f"{where}: c의 모양(shape)은 {josa(f'h의 모양 {tuple(h.shape)}', '과')} 같아야 합니다. "
+                             f"받은 모양: {tuple(c.shape)}")
         z = x @ self.weight_ih.T + self.bias_ih + h @ self.weight_hh.T + self.bias_hh  # (B, 4*d_h)
         i, f, g, o = z.chunk(4, dim=1)  # each (B, d_h)
         i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
@@ -125,15 +135,16 @@ def unroll(cell: nn.Module, x: torch.Tensor, state=None, *, batch_first: bool = 
     ``h`` or ``(h, c)`` for an LSTM cell.
     """
     if not isinstance(cell, nn.Module) or not hasattr(cell, "hidden_size"):
-        raise TypeError(f"cell must be a recurrent cell module (nn.RNNCell, ScratchRNNCell, ...), "
-                        f"got {type(cell).__name__}")
-    _check_tensor(x, "x", 3, "(B, L, d_in) if batch_first else (L, B, d_in)")
+        raise TypeError(expected_message("unroll", "cell", "순환 셀 모듈(nn.RNNCell, ScratchRNNCell 등)",
+                                         describe(cell)))
+    layout = "(B, L, d_in)(batch_first) 또는 (L, B, d_in)"
+    _check_tensor(x, "x", 3, layout, where="unroll")
     check_bool(batch_first, "batch_first", where="unroll")
-    check_tensor(x, "x", layout="(B, L, d_in) if batch_first else (L, B, d_in)", where="unroll")
+    check_tensor(x, "x", layout=layout, where="unroll")
     d_in = getattr(cell, "input_size", None)
     if isinstance(d_in, int) and x.shape[2] != d_in:
-        raise ValueError(f"unroll: x must have d_in = cell.input_size = {d_in} features on its last axis, "
-                         f"got shape {tuple(x.shape)}")
+        raise ValueError(f"unroll: x의 마지막 축의 크기(특성 수)는 "
+                         f"{josa(f'd_in = cell.input_size = {d_in}', '이어야')} 합니다. 받은 모양: {tuple(x.shape)}")
     xs = x if batch_first else x.transpose(0, 1)  # (B, L, d_in)
     B = xs.shape[0]
     lstm = isinstance(cell, (ScratchLSTMCell, nn.LSTMCell))
@@ -153,29 +164,36 @@ def last_real_state(outputs: torch.Tensor, lengths: torch.Tensor, *, batch_first
 
     ``lengths`` may be a tensor, a list or a NumPy array of ints in ``1..L``.
     """
-    _check_tensor(outputs, "outputs", 3, "(B, L, d) if batch_first else (L, B, d)")
-    check_bool(batch_first, "batch_first", where="last_real_state")
+    where = "last_real_state"
+    _check_tensor(outputs, "outputs", 3, "(B, L, d)(batch_first) 또는 (L, B, d)", where=where)
+    check_bool(batch_first, "batch_first", where=where)
     out = outputs if batch_first else outputs.transpose(0, 1)  # (B, L, d)
-    lengths = check_lengths(lengths, cpu=True)
+    lengths = check_lengths(lengths, cpu=True, where=where)
     if lengths.shape != (out.shape[0],):
-        raise ValueError(f"lengths must have shape (B,) = ({out.shape[0]},), got {tuple(lengths.shape)}; "
-                         f"check batch_first={batch_first}")
+        raise ValueError(f"{where}: lengths의 모양(shape)이 맞지 않습니다. 필요한 모양: (B,) = ({out.shape[0]},), "
+                         f"받은 모양: {tuple(lengths.shape)}. batch_first={batch_first}가 맞는지 확인해야 합니다")
     if (lengths > out.shape[1]).any():
-        raise ValueError(f"lengths must lie in 1..L={out.shape[1]}, got {lengths.tolist()}")
+        raise ValueError(f"{where}: lengths의 길이는 1 이상 L={out.shape[1]}(outputs의 길이) 이하여야 합니다. "
+                         f"받은 값: {lengths.tolist()}")
     lengths = lengths.to(out.device)
     idx = (lengths - 1).view(-1, 1, 1).expand(-1, 1, out.shape[2])  # (B, 1, d)
     return out.gather(1, idx).squeeze(1)  # (B, d)
+
+
+def _one_of(choices) -> str:
+    return ", ".join(repr(c) for c in choices) + " 중 하나"
 
 
 def make_rnn(kind: str, input_size: int, hidden_size: int, **kwargs) -> nn.Module:
     """``nn.RNN``, ``nn.LSTM`` or ``nn.GRU`` by name, always ``batch_first=True``."""
     kinds = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
     if not isinstance(kind, str) or kind not in kinds:
-        raise ValueError(f"kind must be one of {sorted(kinds)}, got {kind!r}")
+        raise ValueError(expected_message("make_rnn", "kind", _one_of(sorted(kinds)), repr(kind)))
     if "batch_first" in kwargs:
-        raise TypeError("make_rnn always uses batch_first=True; do not pass batch_first")
-    input_size = _check_int(input_size, "input_size", minimum=1)
-    hidden_size = _check_int(hidden_size, "hidden_size", minimum=1)
+        raise TypeError("make_rnn: 이 함수는 언제나 batch_first=True를 씁니다. batch_first는 인자로 넘기지 않아야 "
+                        f"합니다. 받은 값: batch_first={kwargs['batch_first']!r}")
+    input_size = _check_int(input_size, "input_size", minimum=1, where="make_rnn")
+    hidden_size = _check_int(hidden_size, "hidden_size", minimum=1, where="make_rnn")
     return kinds[kind](input_size, hidden_size, batch_first=True, **kwargs)
 
 
@@ -190,38 +208,43 @@ class _EmbedRecurrentHead(nn.Module):
     def __init__(self, vocab_size: int, num_classes: int, *, kind: str = "rnn", d_w: int = 16,
                  d_h: int = 32, pad_id: int = 0, bidirectional: bool = False):
         super().__init__()
-        vocab_size = _check_int(vocab_size, "vocab_size", minimum=1)
-        num_classes = _check_int(num_classes, "num_classes", minimum=1)
-        d_w = _check_int(d_w, "d_w", minimum=1)
-        d_h = _check_int(d_h, "d_h", minimum=1)
-        pad_id = _check_int(pad_id, "pad_id", minimum=0)
+        where = type(self).__name__
+        vocab_size = _check_int(vocab_size, "vocab_size", minimum=1, where=where)
+        num_classes = _check_int(num_classes, "num_classes", minimum=1, where=where)
+        d_w = _check_int(d_w, "d_w", minimum=1, where=where)
+        d_h = _check_int(d_h, "d_h", minimum=1, where=where)
+        pad_id = _check_int(pad_id, "pad_id", minimum=0, where=where)
         if pad_id >= vocab_size:
-            raise ValueError(f"pad_id must lie in 0..vocab_size-1 = 0..{vocab_size - 1}, got {pad_id}")
+            raise ValueError(expected_message(where, "pad_id", f"0..vocab_size-1 = 0..{vocab_size - 1} 범위의 정수",
+                                              str(pad_id)))
         if not isinstance(bidirectional, bool):
-            raise TypeError(f"bidirectional must be a bool, got {type(bidirectional).__name__}")
+            raise TypeError(expected_message(where, "bidirectional", "True 또는 False(bool)", describe(bidirectional)))
         if not isinstance(kind, str) or kind not in ("rnn", "lstm", "gru"):
-            raise ValueError(f"kind must be one of ['gru', 'lstm', 'rnn'], got {kind!r}")
+            raise ValueError(expected_message(where, "kind", _one_of(["gru", "lstm", "rnn"]), repr(kind)))
         self.vocab_size, self.pad_id, self.bidirectional = vocab_size, pad_id, bidirectional
         self.embedding = nn.Embedding(vocab_size, d_w, padding_idx=pad_id)
         self.rnn = make_rnn(kind, d_w, d_h, bidirectional=bidirectional)
         self.head = nn.Linear(d_h * (2 if bidirectional else 1), num_classes)
 
     def _check_batch(self, batch) -> None:
-        _check_tensor(batch, "batch", 2, "(B, L) of token ids, batch_first")
+        where, layout = f"{type(self).__name__}.forward", "(B, L), batch_first인 토큰 id"
+        _check_tensor(batch, "batch", 2, layout, where=where)
         if batch.is_floating_point() or batch.dtype == torch.bool:
-            raise TypeError(f"batch must hold integer token ids (torch.long), got dtype {batch.dtype}")
-        check_tensor(batch, "batch", layout="(B, L) of token ids, batch_first", where=type(self).__name__)
+            raise TypeError(f"{where}: batch의 자료형(dtype)은 정수형 토큰 id(torch.long)여야 합니다. "
+                            f"받은 자료형: {batch.dtype}")
+        check_tensor(batch, "batch", layout=layout, where=where)
         if batch.device != self.embedding.weight.device:
-            raise ValueError(f"batch is on {batch.device} but the model is on {self.embedding.weight.device}; "
-                             "move the batch with .to(device)")
+            dev = str(self.embedding.weight.device)
+            raise ValueError(f"{where}: batch의 장치(device)가 모델과 다릅니다. 모델: {dev}, 받은 값: {describe(batch)}. "
+                             f".to({dev!r})로 옮겨야 합니다")
         if batch.numel() and (int(batch.min()) < 0 or int(batch.max()) >= self.vocab_size):
-            raise ValueError(f"batch holds ids outside 0..vocab_size-1 = 0..{self.vocab_size - 1} "
-                             f"(min {int(batch.min())}, max {int(batch.max())})")
+            raise ValueError(f"{where}: batch의 토큰 id는 0..vocab_size-1 = 0..{self.vocab_size - 1} 범위에 있어야 "
+                             f"합니다. 받은 값: 최솟값 {int(batch.min())}, 최댓값 {int(batch.max())}")
 
     def _packed_states(self, batch: torch.Tensor, lengths):
         """Run the recurrent layer over the packed batch: ``(outputs (B, L, num_dirs*d_h), h_n)``."""
         self._check_batch(batch)
-        lengths = _check_lengths_for(lengths, batch.shape[0], batch.shape[1])
+        lengths = _check_lengths_for(lengths, batch.shape[0], batch.shape[1], where=f"{type(self).__name__}.forward")
         x = self.embedding(batch)  # (B, L, d_w)
         packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
         packed_out, h_n = self.rnn(packed)  # h_n: (num_layers*num_dirs, B, d_h), or (h_n, c_n) for an LSTM
@@ -256,8 +279,9 @@ class SequenceTagger(_EmbedRecurrentHead):
     def forward(self, batch: torch.Tensor, lengths=None) -> torch.Tensor:
         if lengths is None:
             if self.bidirectional:
-                raise ValueError("a bidirectional SequenceTagger needs lengths: without packing, the backward "
-                                 "direction starts on the padding and every real output changes")
+                raise ValueError("SequenceTagger.forward: 양방향(bidirectional=True) 모델에는 lengths 인자가 "
+                                 "필요합니다. 패킹하지 않으면 역방향 읽기가 패딩에서 시작해서 진짜 토큰의 출력이 모두 "
+                                 "달라집니다. 받은 값: lengths=None")
             self._check_batch(batch)
             out, _ = self.rnn(self.embedding(batch))  # (B, L, d_h): a causal RNN, padding comes after
         else:

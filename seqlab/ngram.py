@@ -27,23 +27,31 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validation import describe, expected_message
+
 __all__ = ["KneserNeyLM"]
 
 
-def _as_ids(ids, vocab_size: int, name: str = "ids") -> list[int]:
+def _given(value) -> str:
+    """What was received: the number itself for an int, else its description."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else describe(value)
+
+
+def _as_ids(ids, vocab_size: int, name: str = "ids", where: str = "KneserNeyLM") -> list[int]:
     if hasattr(ids, "tolist"):  # a torch tensor or a numpy array
         shape = tuple(getattr(ids, "shape", ()))
         if len(shape) != 1:
-            raise ValueError(f"{name} must be a 1-D sequence of token ids (N,), got shape {shape}")
+            raise ValueError(f"{where}: {name}에는 토큰 id의 1차원 시퀀스(모양 (N,))가 와야 합니다. 받은 모양: {shape}")
         ids = ids.tolist()
     if isinstance(ids, (str, bytes)) or not hasattr(ids, "__iter__"):
-        raise TypeError(f"{name} must be a sequence of int token ids, got {type(ids).__name__}")
+        raise TypeError(expected_message(where, name, "정수 토큰 id의 시퀀스", describe(ids)))
     out = list(ids)
-    for t in out:
+    for k, t in enumerate(out):
         if isinstance(t, bool) or not isinstance(t, int):
-            raise TypeError(f"{name} must hold int token ids, got {type(t).__name__} ({t!r})")
+            raise TypeError(expected_message(where, f"{name}의 항목 [{k}]", "정수(int) 토큰 id", describe(t)))
         if not 0 <= t < vocab_size:
-            raise ValueError(f"{name} holds id {t} outside [0, vocab_size={vocab_size})")
+            raise ValueError(f"{where}: {name}의 항목 [{k}] = {t}: id는 어휘 범위 [0, vocab_size={vocab_size}) "
+                             "안에 있어야 합니다")
     return out
 
 
@@ -54,9 +62,11 @@ def _gather(values: np.ndarray, idx: np.ndarray) -> np.ndarray:
     return np.where(idx >= 0, values[np.maximum(idx, 0)], 0.0)
 
 
-def _check_discount(discount) -> float:
+def _check_discount(discount, where: str) -> float:
     if isinstance(discount, bool) or not isinstance(discount, (int, float)) or not 0 < discount <= 1:
-        raise ValueError(f"discount must be a number in (0, 1], got {discount!r}")
+        given = repr(discount) if isinstance(discount, (int, float)) and not isinstance(discount, bool) \
+            else describe(discount)
+        raise ValueError(expected_message(where, "discount", "(0, 1] 구간의 실수(할인 D)", given))
     return float(discount)
 
 
@@ -71,12 +81,13 @@ class KneserNeyLM:
 
     def __init__(self, train_ids, vocab_size: int, max_order: int):
         if isinstance(vocab_size, bool) or not isinstance(vocab_size, int) or vocab_size < 2:
-            raise ValueError(f"vocab_size must be an int >= 2, got {vocab_size!r}")
+            raise ValueError(expected_message("KneserNeyLM", "vocab_size", "2 이상의 정수(int)", _given(vocab_size)))
         if isinstance(max_order, bool) or not isinstance(max_order, int) or max_order < 1:
-            raise ValueError(f"max_order must be an int >= 1, got {max_order!r}")
+            raise ValueError(expected_message("KneserNeyLM", "max_order", "1 이상의 정수(int)", _given(max_order)))
         ids = _as_ids(train_ids, vocab_size, "train_ids")
         if len(ids) < 2:
-            raise ValueError(f"train_ids has {len(ids)} tokens; need at least 2 to count anything")
+            raise ValueError(f"KneserNeyLM: train_ids의 토큰 수는 {len(ids)}입니다. 빈도를 세려면 토큰이 적어도 "
+                             "2개 있어야 합니다")
         self.vocab_size, self.max_order = vocab_size, max_order
         a = np.asarray(ids, dtype=np.int64)  # (N,)
         n = len(a)
@@ -117,9 +128,10 @@ class KneserNeyLM:
                 self.types[kind].append(np.bincount(self.ctx_of[k], weights=(c > 0).astype(np.float64),
                                                     minlength=n_ctx))
 
-    def _check_order(self, order) -> int:
+    def _check_order(self, order, where: str) -> int:
         if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= self.max_order:
-            raise ValueError(f"order must be an int in [1, max_order={self.max_order}], got {order!r}")
+            raise ValueError(expected_message(where, "order", f"[1, max_order={self.max_order}] 범위의 정수(int)",
+                                              _given(order)))
         return order
 
     def _lookup(self, k: int, ctx_ids: np.ndarray, tokens: np.ndarray) -> np.ndarray:
@@ -136,8 +148,9 @@ class KneserNeyLM:
     def next_token_probs(self, context, order: int, discount: float) -> np.ndarray:
         """The distribution ``(V,)`` of the next token after ``context`` (its last ``order - 1``
         tokens count) under the model of order ``order``. Sums to 1."""
-        order, discount = self._check_order(order), _check_discount(discount)
-        ctx = _as_ids(context, self.vocab_size, "context")
+        where = "KneserNeyLM.next_token_probs"
+        order, discount = self._check_order(order, where), _check_discount(discount, where)
+        ctx = _as_ids(context, self.vocab_size, "context", where)
         V = self.vocab_size
         p = np.full(V, 1.0 / V)  # (V,): below order 1, the uniform distribution
         for k in range(1, order + 1):
@@ -203,21 +216,26 @@ class KneserNeyLM:
         token is not predicted (as a recurrent model that reads it first). ``stats`` (from
         :meth:`stream_stats`) skips the counting when many discounts score the same stream.
         """
-        discount = _check_discount(discount)
+        discount = _check_discount(discount, "KneserNeyLM.bits")
         if stats is None:
-            stats = self.stream_stats(ids)
+            stats = self._checked_stats(ids, "KneserNeyLM.bits")
         return -np.log2(self._probs(stats, discount)).sum(axis=1)
 
     def token_bits(self, ids, order: int, discount: float) -> np.ndarray:
         """Bits ``-log2 P(ids[i] | ids[:i])`` of every predicted token ``ids[1:]``, shape ``(N-1,)``,
         under the model of order ``order`` (for paired comparisons with another model)."""
-        order, discount = self._check_order(order), _check_discount(discount)
-        return -np.log2(self._probs(self.stream_stats(ids), discount)[order - 1])
+        where = "KneserNeyLM.token_bits"
+        order, discount = self._check_order(order, where), _check_discount(discount, where)
+        return -np.log2(self._probs(self._checked_stats(ids, where), discount)[order - 1])
 
     def stream_stats(self, ids) -> dict:
         """Counts looked up once for a stream, to pass to :meth:`bits` for many discounts."""
-        ids = _as_ids(ids, self.vocab_size)
+        return self._checked_stats(ids, "KneserNeyLM.stream_stats")
+
+    def _checked_stats(self, ids, where: str) -> dict:
+        ids = _as_ids(ids, self.vocab_size, "ids", where)
         if len(ids) < 2:
-            raise ValueError(f"ids has {len(ids)} tokens; need at least 2 (the first is not predicted)")
+            raise ValueError(f"{where}: ids의 토큰 수는 {len(ids)}입니다. 첫 토큰은 예측하지 않으므로 토큰이 적어도 "
+                             "2개 있어야 합니다")
         return self._stream_stats(ids)
 

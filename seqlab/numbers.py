@@ -21,7 +21,7 @@ import hashlib
 import random
 from collections.abc import Sequence
 
-from .validation import check_bool, check_digits, check_int
+from .validation import check_bool, check_digits, check_int, describe, expected_message
 
 __all__ = ["DIGITS_KO", "read_korean", "number_split", "sample_numbers", "number_pairs", "MAX_DIGITS"]
 
@@ -32,21 +32,22 @@ _LARGE = ("", "만", "억", "조")  # 10^0, 10^4, 10^8, 10^12
 MAX_DIGITS = 16
 
 
-def _check_number(n: int | str) -> str:
+def _check_number(n: int | str, where: str = "read_korean") -> str:
+    expected = "0 이상의 정수(int) 또는 숫자 문자열(예: '30521')"
     if isinstance(n, bool):
-        raise TypeError("n must be a non-negative int or a digit string, got a bool")
+        raise TypeError(expected_message(where, "n", expected, describe(n)))
     if isinstance(n, int) or (hasattr(n, "__index__") and not isinstance(n, (str, float))
                               and type(n).__module__.startswith("numpy")):
         n = int(n)
         if n < 0:
-            raise ValueError(f"n must be non-negative, got {n}")
+            raise ValueError(expected_message(where, "n", "0 이상의 정수(int)", str(n)))
         s = str(n)
     elif isinstance(n, str):
-        s = check_digits(n, "n")
+        s = check_digits(n, "n", where=where)
     else:
-        raise TypeError(f"n must be a non-negative int or a digit string, got {type(n).__name__}")
+        raise TypeError(expected_message(where, "n", expected, describe(n)))
     if len(s) > MAX_DIGITS:
-        raise ValueError(f"n has {len(s)} digits; at most {MAX_DIGITS} are supported (up to 조)")
+        raise ValueError(f"{where}: n의 자릿수가 {len(s)}입니다. {MAX_DIGITS}자리(조 단위)까지만 다룹니다")
     return s
 
 
@@ -97,13 +98,13 @@ def number_split(digits: str, *, val_percent: int = 10, test_percent: int = 10) 
     disjoint by construction and identical on every machine. (7장)
     """
     if not isinstance(digits, str):
-        raise TypeError(f"digits must be a str, got {type(digits).__name__}")
+        raise TypeError(expected_message("number_split", "digits", "숫자 문자열(str)", describe(digits)))
     check_digits(digits, "digits", where="number_split")
     val_percent = check_int(val_percent, "val_percent", minimum=0, where="number_split")
     test_percent = check_int(test_percent, "test_percent", minimum=0, where="number_split")
     if not (0 <= val_percent and 0 <= test_percent and val_percent + test_percent < 100):
-        raise ValueError(f"need 0 <= val_percent, test_percent and a sum below 100, got "
-                         f"{val_percent}, {test_percent}")
+        raise ValueError("number_split: 훈련 부분이 남으려면 val_percent + test_percent의 값이 100보다 작아야 합니다. "
+                         f"받은 값: {val_percent} + {test_percent}")
     bucket = int.from_bytes(hashlib.sha256(digits.encode("ascii")).digest()[:4], "big") % 100
     if bucket < test_percent:
         return "test"
@@ -122,15 +123,17 @@ def sample_numbers(count: int, split: str, *, min_digits: int = 1, max_digits: i
     its split has run out. (7장)
     """
     if not isinstance(split, str) or split not in ("train", "val", "test"):
-        raise ValueError(f"split must be 'train', 'val' or 'test', got {split!r}")
+        raise ValueError(expected_message("sample_numbers", "split", "'train', 'val', 'test' 중 하나", repr(split)))
     check_int(min_digits, "min_digits", where="sample_numbers")
     check_int(max_digits, "max_digits", where="sample_numbers")
     check_int(seed, "seed", where="sample_numbers")
     check_bool(distinct, "distinct", where="sample_numbers")
     if not 1 <= min_digits <= max_digits <= MAX_DIGITS:
-        raise ValueError(f"need 1 <= min_digits <= max_digits <= {MAX_DIGITS}, got {min_digits}, {max_digits}")
+        raise ValueError(f"sample_numbers: min_digits, max_digits에는 1 <= min_digits <= max_digits <= {MAX_DIGITS}인 "
+                         f"정수가 와야 합니다. 받은 값: min_digits={min_digits}, max_digits={max_digits}")
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise ValueError(f"count must be a positive int, got {count!r}")
+        given = str(count) if isinstance(count, int) and not isinstance(count, bool) else describe(count)
+        raise ValueError(expected_message("sample_numbers", "count", "1 이상의 정수(int)", given))
     rng = random.Random(seed)
     lengths = list(range(min_digits, max_digits + 1))
     seen: set[str] = set()
@@ -138,8 +141,8 @@ def sample_numbers(count: int, split: str, *, min_digits: int = 1, max_digits: i
     misses = {n: 0 for n in lengths}
     while len(out) < count:
         if not lengths:
-            raise ValueError(f"split {split!r} has fewer than {count} distinct numbers with "
-                             f"{min_digits}..{max_digits} digits")
+            raise ValueError(f"sample_numbers: split={split!r}에는 자릿수가 {min_digits}..{max_digits}인 서로 다른 "
+                             f"수가 {count}개보다 적습니다")
         n = rng.choice(lengths)
         first = rng.randint(0 if n == 1 else 1, 9)
         s = str(first) + "".join(str(rng.randint(0, 9)) for _ in range(n - 1))
@@ -158,10 +161,14 @@ def number_pairs(numbers: Sequence[str]) -> list[tuple[list[str], list[str]]]:
     """Character-token pairs ``(source, target)`` for seq2seq: ``list("30521")`` and
     ``list("삼만 오백이십일")`` (the space is a token of its own). (7장)"""
     if isinstance(numbers, (str, bytes)) or not isinstance(numbers, Sequence):
-        raise TypeError("number_pairs: numbers must be a list of digit strings such as ['30521', '7'], "
-                        f"got {type(numbers).__name__}" + (" (one string; wrap it in a list)" if isinstance(numbers, str) else ""))
+        message = expected_message("number_pairs", "numbers", "숫자 문자열의 리스트(예: ['30521', '7'])",
+                                   describe(numbers))
+        if isinstance(numbers, str):
+            example = repr([numbers]) if len(numbers) <= 20 else "['30521']"
+            message += f". 문자열 하나라면 {example}처럼 리스트로 감싸야 합니다"
+        raise TypeError(message)
     for k, s in enumerate(numbers):
         if not isinstance(s, str):
-            raise TypeError(f"number_pairs: numbers[{k}] must be a digit string, got {type(s).__name__} ({s!r})")
+            raise TypeError(expected_message("number_pairs", f"numbers[{k}]", "숫자 문자열(str)", describe(s)))
         check_digits(s, f"numbers[{k}]", max_digits=MAX_DIGITS, where="number_pairs")
     return [(list(s), list(read_korean(s))) for s in numbers]

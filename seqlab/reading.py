@@ -24,6 +24,7 @@ from .numbers import DIGITS_KO, number_pairs, sample_numbers
 from .repro import progress
 from .seq2seq import EncoderDecoder, GRUDecoder, GRUEncoder, exact_match, free_running_logits, greedy_decode, \
     make_seq2seq_batch, masked_cross_entropy, token_accuracy
+from .validation import describe, expected_message
 
 __all__ = ["CHECKPOINT_DIR", "Config", "number_vocabs", "build_model", "train_model", "test_numbers",
            "evaluate", "save_checkpoint", "load_checkpoint", "LENGTH_BUCKETS", "EXPERIMENTS", "CONTROL"]
@@ -31,6 +32,11 @@ __all__ = ["CHECKPOINT_DIR", "Config", "number_vocabs", "build_model", "train_mo
 CHECKPOINT_DIR = Path(__file__).with_name("checkpoints")
 #: Source-length buckets (number of digits) for the accuracy-by-length table.
 LENGTH_BUCKETS = ((1, 3), (4, 6), (7, 9), (10, 12))
+
+
+def _given(value) -> str:
+    """What was received: a number as it is, anything else described."""
+    return repr(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else describe(value)
 
 
 @dataclass(frozen=True)
@@ -50,19 +56,21 @@ class Config:
 
     def __post_init__(self) -> None:
         if self.attention not in ("none",) + SCORES:
-            raise ValueError(f"Config.attention must be 'none' or one of {SCORES}, got {self.attention!r}")
+            choices = ", ".join(repr(c) for c in ("none",) + SCORES)
+            raise ValueError(expected_message("Config", "attention", f"{choices} 중 하나", repr(self.attention)))
         for name in ("steps", "batch_size", "d_w", "d_h", "max_digits"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"Config.{name} must be a positive int, got {value!r}")
+                raise ValueError(expected_message("Config", name, "1 이상의 정수(int)", _given(value)))
         for name in ("lr", "clip"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
-                raise ValueError(f"Config.{name} must be a finite number > 0, got {value!r}")
+                raise ValueError(expected_message("Config", name, "0보다 큰 유한한 실수", _given(value)))
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
-            raise TypeError(f"Config.seed must be an int, got {self.seed!r}")
+            raise TypeError(expected_message("Config", "seed", "정수(int)", describe(self.seed)))
         if self.d_h % 2:
-            raise ValueError(f"Config.d_h must be even (a bidirectional encoder of d_h // 2 per direction), got {self.d_h}")
+            message = expected_message("Config", "d_h", "짝수", str(self.d_h))
+            raise ValueError(f"{message}. 양방향 인코더가 방향마다 d_h // 2씩 씁니다")
 
     def name(self) -> str:
         """``dot-seed0`` for the shared budget; a size or step count that differs from it is
@@ -146,9 +154,10 @@ def evaluate(model: EncoderDecoder, numbers: list[str], *, batch_size: int = 120
     {(lo, hi): exact}, "correct": [bool per number]}``. The batches go to the model's device;
     the scores are computed on the CPU. (7장)"""
     if isinstance(numbers, str) or not len(numbers):
-        raise ValueError("evaluate: numbers must be a non-empty list of digit strings")
+        raise ValueError(expected_message("evaluate", "numbers", "숫자 문자열의 비어 있지 않은 리스트",
+                                          describe(numbers)))
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"evaluate: batch_size must be a positive int, got {batch_size!r}")
+        raise ValueError(expected_message("evaluate", "batch_size", "1 이상의 정수(int)", _given(batch_size)))
     src_v, tgt_v = number_vocabs()
     device = next(model.parameters()).device
     correct, tok_hits, tok_total = [], 0, 0
@@ -187,7 +196,8 @@ def load_checkpoint(path: str | Path) -> tuple[EncoderDecoder, Config, dict]:
         state[k] = flat[start:start + v.numel()].view_as(v)
         start += v.numel()
     if start != flat.numel():
-        raise ValueError(f"{path}: the checkpoint holds {flat.numel()} numbers, the model needs {start}")
+        raise ValueError(f"load_checkpoint: {path}: 체크포인트에 든 수는 {flat.numel()}개인데 모델에 필요한 수는 "
+                         f"{start}개입니다")
     model.load_state_dict(state)
     return model.eval(), cfg, blob["meta"]
 

@@ -14,6 +14,8 @@ from typing import TypeVar
 import numpy as np
 import torch
 
+from .validation import describe, expected_message
+
 __all__ = ["seed_everything", "setup_notebook", "progress"]
 
 T = TypeVar("T")
@@ -25,7 +27,7 @@ def seed_everything(seed: int = 0) -> None:
         if isinstance(seed, np.integer):
             seed = int(seed)
         else:
-            raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+            raise TypeError(expected_message("seed_everything", "seed", "정수(int)", describe(seed)))
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)  # also seeds every CUDA device
@@ -41,7 +43,8 @@ def setup_notebook(seed: int = 0, *, threads: int = 1) -> torch.device:
     The device is ``cuda`` when a GPU is present, else ``cpu``.
     """
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-        raise ValueError(f"threads must be a positive int, got {threads!r}")
+        given = str(threads) if isinstance(threads, int) and not isinstance(threads, bool) else describe(threads)
+        raise ValueError(expected_message("setup_notebook", "threads", "1 이상의 정수(int)", given))
     os.environ.setdefault("PYTHONHASHSEED", str(seed))
     seed_everything(seed)
     torch.set_num_threads(threads)
@@ -56,11 +59,12 @@ def progress(iterable: Iterable[T], desc: str = "", total: int | None = None) ->
     from tqdm import tqdm
 
     if not isinstance(desc, str):
-        raise TypeError(f"progress: desc must be a str, got {type(desc).__name__}")
+        raise TypeError(expected_message("progress", "desc", "문자열(str)", describe(desc)))
     if total is not None and (isinstance(total, bool) or not isinstance(total, int) or total < 0):
-        raise ValueError(f"progress: total must be an int >= 0 or None, got {total!r}")
+        given = str(total) if isinstance(total, int) and not isinstance(total, bool) else describe(total)
+        raise ValueError(expected_message("progress", "total", "0 이상의 정수(int) 또는 None", given))
     if not hasattr(iterable, "__iter__"):
-        raise TypeError(f"progress: iterable must be iterable (a range, a list, ...), got {type(iterable).__name__}")
+        raise TypeError(expected_message("progress", "iterable", "반복할 수 있는 객체(range, list 등)", describe(iterable)))
     return iter(tqdm(
         iterable,
         desc=desc,

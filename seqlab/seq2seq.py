@@ -19,7 +19,8 @@ from torch.nn import functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from .data import EOS_ID, PAD_ID, SOS_ID, Vocab, lengths_to_mask, pad_sequences
-from .validation import check_ids, check_int, check_lengths, check_module, check_tensor
+from .validation import (check_ids, check_int, check_lengths, check_module, check_tensor, describe,
+                         expected_message, josa)
 
 __all__ = [
     "Seq2SeqBatch",
@@ -62,17 +63,20 @@ def make_seq2seq_batch(pairs: Sequence[tuple[Sequence[str], Sequence[str]]], src
     The target vocabulary must hold ``<sos>`` and ``<eos>`` (``build_vocab(..., sos_eos=True)``).
     """
     if isinstance(pairs, (str, bytes)) or not isinstance(pairs, Sequence) or not len(pairs):
-        raise ValueError("make_seq2seq_batch: pairs must be a non-empty list of (source, target) token lists")
+        raise ValueError(expected_message("make_seq2seq_batch", "pairs",
+                                          "(입력 토큰 리스트, 목표 토큰 리스트) 쌍들의 비어 있지 않은 리스트",
+                                          describe(pairs)))
     for name, v in (("src_vocab", src_vocab), ("tgt_vocab", tgt_vocab)):
         if not isinstance(v, Vocab):
-            raise TypeError(f"make_seq2seq_batch: {name} must be a seqlab.data.Vocab, got {type(v).__name__}")
+            raise TypeError(expected_message("make_seq2seq_batch", name, "어휘(seqlab.data.Vocab)", _given(v)))
     sos, eos = tgt_vocab.sos_id, tgt_vocab.eos_id
     if sos is None or eos is None:
-        raise ValueError("make_seq2seq_batch: the target vocabulary has no <sos>/<eos>; "
-                         "build it with build_vocab(..., sos_eos=True)")
+        raise ValueError("make_seq2seq_batch: 목표 어휘(tgt_vocab)에 <sos>/<eos>가 없습니다. "
+                         "build_vocab(..., sos_eos=True)로 만들어야 합니다")
     for k, p in enumerate(pairs):
         if not (isinstance(p, (tuple, list)) and len(p) == 2):
-            raise ValueError(f"make_seq2seq_batch: pair {k} must be (source tokens, target tokens), got {p!r}")
+            raise ValueError(expected_message("make_seq2seq_batch", f"pairs의 항목 [{k}]",
+                                              "(입력 토큰, 목표 토큰) 쌍", describe(p)))
     src, src_len = pad_sequences([src_vocab.encode(s) for s, _ in pairs], pad_id=src_vocab.pad_id)  # (B, S)
     ys = [tgt_vocab.encode(t) for _, t in pairs]
     tgt_in, _ = pad_sequences([[sos] + y for y in ys], pad_id=tgt_vocab.pad_id)  # (B, T)
@@ -107,16 +111,24 @@ class Decoder(nn.Module):
         raise NotImplementedError
 
 
-def _check_tokens(x, name: str, vocab_size: int | None = None) -> None:
+def _given(obj) -> str:
+    """``describe(obj)``, but a module by its class name only (its repr runs over many lines)."""
+    return f"{type(obj).__name__} 모듈" if isinstance(obj, nn.Module) else describe(obj)
+
+
+def _check_tokens(x, name: str, vocab_size: int | None = None, *, where: str | None = None) -> None:
     if not isinstance(x, torch.Tensor) or x.dtype != torch.long or x.dim() != 2:
-        got = f"{x.dtype} tensor of shape {tuple(x.shape)}" if isinstance(x, torch.Tensor) else type(x).__name__
-        raise ValueError(f"{name} must be a LongTensor of token ids with shape (B, L), batch_first; got {got}")
+        raise ValueError(expected_message(where, name, "모양 (B, L), batch_first인 토큰 id의 LongTensor(torch.long)",
+                                          describe(x)))
+    at = f"{where}: " if where else ""
     if x.shape[0] == 0 or x.shape[1] == 0:
-        raise ValueError(f"{name} is empty (shape {tuple(x.shape)}); expected (B, L) with B, L >= 1")
+        raise ValueError(f"{at}{name}에 원소가 없습니다(모양 {tuple(x.shape)}). 모든 축의 크기가 1 이상인 "
+                         "모양 (B, L)의 텐서가 필요합니다")
     if vocab_size is not None:
         lo, hi = int(x.min()), int(x.max())
         if lo < 0 or hi >= vocab_size:
-            raise ValueError(f"{name} holds id {lo if lo < 0 else hi} outside [0, vocab_size={vocab_size})")
+            raise ValueError(f"{at}{name}에 어휘 범위 [0, vocab_size={vocab_size}) 밖의 id가 있습니다. "
+                             f"받은 값: {lo if lo < 0 else hi}")
 
 
 def _check_sizes(where: str, vocab_size, d_w, d_h, pad_id) -> None:
@@ -125,13 +137,14 @@ def _check_sizes(where: str, vocab_size, d_w, d_h, pad_id) -> None:
     check_int(d_h, "d_h", minimum=1, where=where)
     pad_id = check_int(pad_id, "pad_id", minimum=0, where=where)
     if pad_id >= vocab_size:
-        raise ValueError(f"{where}: pad_id must lie in [0, vocab_size={vocab_size}), got {pad_id}")
+        raise ValueError(expected_message(where, "pad_id", f"[0, vocab_size={vocab_size}) 범위의 정수(int)", pad_id))
 
 
 def _same_device(where: str, x: torch.Tensor, name: str, module: nn.Module) -> None:
     w = next(module.parameters()).device
     if x.device != w:
-        raise ValueError(f"{where}: {name} is on {x.device} but the model is on {w}; move it with .to(device)")
+        raise ValueError(f"{where}: {name}의 장치(device)가 모델과 다릅니다. 모델: {w}, {name}: {x.device}. "
+                         f".to({str(w)!r})로 옮겨야 합니다")
 
 
 class GRUEncoder(Encoder):
@@ -146,20 +159,21 @@ class GRUEncoder(Encoder):
         super().__init__()
         _check_sizes("GRUEncoder", vocab_size, d_w, d_h, pad_id)
         if d_h % 2:
-            raise ValueError(f"d_h must be even (two directions of d_h // 2), got {d_h}")
+            raise ValueError(expected_message("GRUEncoder", "d_h", "짝수(두 방향에 d_h // 2씩)", d_h))
         self.d_h, self.vocab_size = d_h, vocab_size
         self.embedding = nn.Embedding(vocab_size, d_w, padding_idx=pad_id)
         self.rnn = nn.GRU(d_w, d_h // 2, batch_first=True, bidirectional=True)
 
     def forward(self, src: torch.Tensor, src_lengths: torch.Tensor):
-        _check_tokens(src, "src")
-        _same_device("GRUEncoder", src, "src", self)
-        _check_tokens(src, "src", self.vocab_size)
+        _check_tokens(src, "src", where="GRUEncoder.forward")
+        _same_device("GRUEncoder.forward", src, "src", self)
+        _check_tokens(src, "src", self.vocab_size, where="GRUEncoder.forward")
         if isinstance(src_lengths, torch.Tensor) and src_lengths.dim() == 1 and not src_lengths.is_floating_point() \
                 and src_lengths.shape != (src.shape[0],):
-            raise ValueError(f"src_lengths must have shape (B,) = ({src.shape[0]},), got {tuple(src_lengths.shape)}")
+            raise ValueError(f"GRUEncoder.forward: src_lengths에는 시퀀스마다 하나씩, 배치 크기와 같은 {src.shape[0]}개의 "
+                             f"길이가 와야 합니다(모양 (B,) = ({src.shape[0]},)). 받은 모양: {tuple(src_lengths.shape)}")
         lengths = check_lengths(src_lengths, "src_lengths", batch_size=src.shape[0], max_len=src.shape[1],
-                                cpu=True, where="GRUEncoder")
+                                cpu=True, where="GRUEncoder.forward")
         emb = self.embedding(src)  # (B, S, d_w)
         packed = pack_padded_sequence(emb, lengths, batch_first=True, enforce_sorted=False)
         packed_out, h_n = self.rnn(packed)  # h_n: (2, B, d_h/2), back in the original order
@@ -187,32 +201,33 @@ class GRUDecoder(Decoder):
         where = f"{type(self).__name__}.init_state"
         check_tensor(final, "final", dtype="float", ndim=2, layout="(B, d_h)", where=where)
         if final.shape[-1] != self.d_h:
-            raise ValueError(f"encoder final state has size {final.shape[-1]}, decoder expects d_h={self.d_h}")
+            raise ValueError(f"{where}: final(인코더의 마지막 은닉 상태)의 마지막 축 크기가 디코더의 d_h={self.d_h}에 "
+                             f"맞지 않습니다. 받은 크기: {final.shape[-1]}(모양 {tuple(final.shape)})")
         B = final.shape[0]
         check_tensor(memory, "memory", dtype="float", ndim=3, layout="(B, S, d_h)", where=where)
-        check_tensor(src_mask, "src_mask", dtype="bool", ndim=2, layout="(B, S), True on real source tokens",
+        check_tensor(src_mask, "src_mask", dtype="bool", ndim=2, layout="(B, S), 입력의 진짜 토큰이 True",
                      where=where)
         if memory.shape[0] != B or src_mask.shape != memory.shape[:2]:
             raise ValueError(f"{where}: final (B, d_h) = {tuple(final.shape)}, memory (B, S, d_h) = "
-                             f"{tuple(memory.shape)} and src_mask (B, S) = {tuple(src_mask.shape)} disagree on B or S")
+                             f"{tuple(memory.shape)}, src_mask (B, S) = {tuple(src_mask.shape)}의 B나 S가 서로 맞지 않습니다")
         return {"h": final.unsqueeze(0).contiguous(), "memory": memory, "src_mask": src_mask}  # h: (1, B, d_h)
 
     def readout(self, outputs: torch.Tensor, state: dict) -> torch.Tensor:
         return self.out(outputs)  # (B, T, V)
 
     def forward(self, tgt_in: torch.Tensor, state: dict):
-        _check_tokens(tgt_in, "tgt_in")
         where = f"{type(self).__name__}.forward"
+        _check_tokens(tgt_in, "tgt_in", where=where)
         _same_device(where, tgt_in, "tgt_in", self)
-        _check_tokens(tgt_in, "tgt_in", self.vocab_size)
+        _check_tokens(tgt_in, "tgt_in", self.vocab_size, where=where)
         if not isinstance(state, dict) or not isinstance(state.get("h"), torch.Tensor):
-            raise TypeError(f"{where}: state must be the dict from init_state(memory, final, src_mask), "
-                            f"got {type(state).__name__}")
+            raise TypeError(expected_message(where, "state", "init_state(memory, final, src_mask)의 반환값인 "
+                                             "딕셔너리(dict)", describe(state)))
         want = (1, tgt_in.shape[0], self.d_h)
         if tuple(state["h"].shape) != want:
-            raise ValueError(f"{where}: state['h'] must have shape (1, B, d_h) = {want} for tgt_in of shape "
-                             f"(B, T) = {tuple(tgt_in.shape)}, got {tuple(state['h'].shape)}; do the source and "
-                             "target batches have the same B?")
+            raise ValueError(f"{where}: state['h']의 모양(shape)이 맞지 않습니다. tgt_in (B, T) = {tuple(tgt_in.shape)}에 "
+                             f"필요한 모양: (1, B, d_h) = {want}, 받은 모양: {tuple(state['h'].shape)}. "
+                             "입력 배치와 목표 배치의 B가 같아야 합니다")
         emb = self.embedding(tgt_in)  # (B, T, d_w)
         outputs, h = self.rnn(emb, state["h"])  # (B, T, d_h), (1, B, d_h)
         state = {**state, "h": h}
@@ -228,14 +243,15 @@ class EncoderDecoder(nn.Module):
         check_module(encoder, "encoder", where="EncoderDecoder")
         check_module(decoder, "decoder", where="EncoderDecoder")
         if not callable(getattr(decoder, "init_state", None)):
-            raise TypeError("EncoderDecoder: decoder must follow the Decoder interface (init_state and forward), "
-                            f"got {type(decoder).__name__}")
+            raise TypeError(expected_message("EncoderDecoder", "decoder",
+                                             "Decoder 인터페이스를 따르는 모듈(init_state, forward 메서드)",
+                                             _given(decoder)))
         self.encoder = encoder
         self.decoder = decoder
 
     def start(self, src: torch.Tensor, src_lengths: torch.Tensor) -> dict:
         """Encode the source and return the decoder's first state."""
-        _check_tokens(src, "src")
+        _check_tokens(src, "src", where="EncoderDecoder")
         lengths = check_lengths(src_lengths, "src_lengths", batch_size=src.shape[0], max_len=src.shape[1],
                                 cpu=True, where="EncoderDecoder")
         memory, final = self.encoder(src, src_lengths)  # (B, S, d_h), (B, d_h)
@@ -243,11 +259,11 @@ class EncoderDecoder(nn.Module):
         return self.decoder.init_state(memory, final, src_mask)
 
     def forward(self, src: torch.Tensor, src_lengths: torch.Tensor, tgt_in: torch.Tensor) -> torch.Tensor:
-        _check_tokens(src, "src")
-        _check_tokens(tgt_in, "tgt_in")
+        _check_tokens(src, "src", where="EncoderDecoder")
+        _check_tokens(tgt_in, "tgt_in", where="EncoderDecoder")
         if tgt_in.shape[0] != src.shape[0]:
-            raise ValueError(f"EncoderDecoder: src has B={src.shape[0]} rows but tgt_in has B={tgt_in.shape[0]}; "
-                             "both are batch_first, (B, S) and (B, T)")
+            raise ValueError(f"EncoderDecoder: 배치 크기 B가 맞지 않습니다. src (B, S) = {tuple(src.shape)}, "
+                             f"tgt_in (B, T) = {tuple(tgt_in.shape)}. 둘 다 batch_first라서 B는 첫 번째 축입니다")
         state = self.start(src, src_lengths)
         logits, _ = self.decoder(tgt_in, state)  # (B, T, V)
         return logits
@@ -264,22 +280,24 @@ def masked_cross_entropy(logits: torch.Tensor, target: torch.Tensor, pad_id: int
     an id in ``[0, V)``.
     """
     if not isinstance(logits, torch.Tensor) or logits.dim() != 3 or not logits.is_floating_point():
-        raise ValueError(f"logits must be a float (B, T, V) tensor, got "
-                         f"{getattr(logits, 'dtype', type(logits).__name__)} {tuple(getattr(logits, 'shape', ()))}")
+        raise ValueError(expected_message("masked_cross_entropy", "logits", "모양 (B, T, V)인 실수형(float) 텐서",
+                                          describe(logits)))
     if not isinstance(target, torch.Tensor) or target.dtype != torch.long or target.shape != logits.shape[:2]:
-        raise ValueError(f"target must be a LongTensor of shape (B, T) = {tuple(logits.shape[:2])}, "
-                         f"got {getattr(target, 'dtype', type(target).__name__)} {tuple(getattr(target, 'shape', ()))}")
+        raise ValueError(expected_message("masked_cross_entropy", "target",
+                                          f"모양 (B, T) = {tuple(logits.shape[:2])}인 LongTensor(torch.long)",
+                                          describe(target)))
     if isinstance(pad_id, bool) or not isinstance(pad_id, int):
-        raise TypeError(f"pad_id must be an int (any value, -100 included), got {pad_id!r}")
+        raise TypeError(expected_message("masked_cross_entropy", "pad_id", "정수(int, -100 같은 음수도 됩니다)",
+                                         describe(pad_id)))
     mask = target != pad_id  # (B, T)
     if not mask.any():
-        raise ValueError(f"target holds only pad_id={pad_id}; there is no position to score")
+        raise ValueError(f"masked_cross_entropy: target에 pad_id={pad_id}만 있어 손실을 계산할 위치가 없습니다")
     V = logits.shape[-1]
     real_target = target[mask]  # (N,)
     if bool(((real_target < 0) | (real_target >= V)).any()):
         bad = real_target[(real_target < 0) | (real_target >= V)][0].item()
-        raise ValueError(f"target holds id {bad} at a real position; ids must be in [0, V={V}) "
-                         f"or equal pad_id={pad_id}")
+        raise ValueError(f"masked_cross_entropy: target의 진짜(패딩이 아닌) 위치에 {josa(f'id {bad}', '이')} 있습니다. "
+                         f"id는 [0, V={V}) 안에 있거나 {josa(f'pad_id={pad_id}', '과')} 같아야 합니다")
     # padded rows are replaced by zeros *before* the softmax, so whatever they held (inf, NaN)
     # never enters a sum; their gradient is zero
     safe = logits.masked_fill(~mask.unsqueeze(-1), 0.0)  # (B, T, V)
@@ -305,20 +323,22 @@ def greedy_decode(model: EncoderDecoder, src: torch.Tensor, src_lengths: torch.T
     ``pad_id`` (its row is finished even though the batch runs on). The loop ends when every
     sequence is finished or after ``max_len`` steps.
     """
-    _check_tokens(src, "src")
+    _check_tokens(src, "src", where="greedy_decode")
     if isinstance(max_len, bool) or not isinstance(max_len, int) or max_len < 1:
-        raise ValueError(f"max_len must be a positive int, got {max_len!r}")
+        raise ValueError(expected_message("greedy_decode", "max_len", "1 이상의 정수(int)", describe(max_len)))
     if not isinstance(model, EncoderDecoder):
-        raise TypeError(f"greedy_decode: model must be an EncoderDecoder, got {type(model).__name__}")
+        raise TypeError(expected_message("greedy_decode", "model", "EncoderDecoder 모델", _given(model)))
     for name, v in (("sos_id", sos_id), ("eos_id", eos_id), ("pad_id", pad_id)):
         check_int(v, name, minimum=0, where="greedy_decode")
     V = getattr(model.decoder, "vocab_size", None)
     if isinstance(V, int):
         for name, v in (("sos_id", sos_id), ("eos_id", eos_id), ("pad_id", pad_id)):
             if v >= V:
-                raise ValueError(f"greedy_decode: {name} must be an id in [0, vocab_size={V}) of the decoder, got {v}")
+                raise ValueError(expected_message("greedy_decode", name, f"디코더 어휘의 범위 [0, vocab_size={V}) 안의 id",
+                                                  v))
     if eos_id == pad_id or sos_id == pad_id:
-        raise ValueError(f"greedy_decode: sos_id={sos_id}, eos_id={eos_id} and pad_id={pad_id} must differ")
+        raise ValueError("greedy_decode: 시작 토큰(sos_id)과 끝 토큰(eos_id)의 id는 패딩 토큰(pad_id)의 id와 "
+                         f"달라야 합니다. 받은 값: sos_id={sos_id}, eos_id={eos_id}, pad_id={pad_id}")
     was_training = model.training
     model.eval()
     B = src.shape[0]
@@ -347,9 +367,9 @@ def free_running_logits(model: EncoderDecoder, src: torch.Tensor, src_lengths: t
     """Training WITHOUT teacher forcing: the decoder reads its own (detached) argmax of the previous
     step instead of the true previous token. Returns logits ``(B, steps, V)`` to compare with
     ``tgt_out`` of width ``steps``. Slower than teacher forcing (one decoder call per step). (7장)"""
-    _check_tokens(src, "src")
+    _check_tokens(src, "src", where="free_running_logits")
     if not isinstance(model, EncoderDecoder):
-        raise TypeError(f"free_running_logits: model must be an EncoderDecoder, got {type(model).__name__}")
+        raise TypeError(expected_message("free_running_logits", "model", "EncoderDecoder 모델", _given(model)))
     steps = check_int(steps, "steps", minimum=1, where="free_running_logits")
     sos_id = check_int(sos_id, "sos_id", minimum=0, where="free_running_logits")
     state = model.start(src, src_lengths)
@@ -370,11 +390,12 @@ def _pad_to(x: torch.Tensor, width: int, pad_id: int) -> torch.Tensor:
 
 def _check_pair(pred, target, name: str) -> None:
     for arg, x in (("pred", pred), ("target", target)):
-        _check_tokens(x, f"{name}: {arg}")
+        _check_tokens(x, arg, where=name)
     if pred.shape[0] != target.shape[0]:
-        raise ValueError(f"{name}: pred has B={pred.shape[0]} rows but target has B={target.shape[0]}")
+        raise ValueError(f"{name}: 배치 크기 B가 맞지 않습니다. pred: B={pred.shape[0]}, target: B={target.shape[0]}")
     if pred.device != target.device:
-        raise ValueError(f"{name}: pred is on {pred.device} but target is on {target.device}")
+        raise ValueError(f"{name}: pred, target의 장치(device)가 다릅니다. pred: {pred.device}, "
+                         f"target: {target.device}. 한 장치로 옮겨야 합니다")
 
 
 def exact_match(pred: torch.Tensor, target: torch.Tensor, pad_id: int = PAD_ID) -> torch.Tensor:
@@ -398,7 +419,7 @@ def token_accuracy(pred: torch.Tensor, target: torch.Tensor, pad_id: int = PAD_I
     p = _pad_to(pred, target.shape[1], pad_id)  # (B, T)
     real = target != pad_id  # (B, T)
     if not real.any():
-        raise ValueError(f"token_accuracy: target holds only pad_id={pad_id}")
+        raise ValueError(f"token_accuracy: target에 pad_id={pad_id}만 있어 정확도를 계산할 위치가 없습니다")
     return ((p == target) & real).sum().item() / real.sum().item()
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .validation import IdOutOfRangeError, check_int
+from .validation import IdOutOfRangeError, check_int, describe, expected_message
 
 __all__ = [
     "load_msft",
@@ -49,11 +49,11 @@ def _package_file(package: str, *parts: str) -> Path:
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError(
-            f"the data set ships with the package {package!r}, which is not installed; "
-            "install the course's time-series extra: pip install 'seqlab[timeseries]'")
+            f"이 데이터 세트는 {package!r} 패키지에 들어 있는데, 이 패키지가 설치되어 있지 않습니다. "
+            "강의의 시계열용 추가 패키지를 설치해야 합니다: pip install 'seqlab[timeseries]'")
     path = Path(list(spec.submodule_search_locations)[0], *parts)
     if not path.is_file():
-        raise FileNotFoundError(f"{package} is installed but has no data file {'/'.join(parts)}")
+        raise FileNotFoundError(f"{package} 패키지는 설치되어 있지만 데이터 파일이 없습니다: {'/'.join(parts)}")
     return path
 
 
@@ -75,16 +75,17 @@ def load_msft(start: str | None = "2010-01-01", end: str | None = None):
         if when is None:
             continue
         if isinstance(when, bool) or not isinstance(when, (str, _dt.date)):
-            raise TypeError(f"load_msft: {name} must be a date 'YYYY-MM-DD' or None, got {type(when).__name__} ({when!r})")
+            raise TypeError(expected_message("load_msft", name, "'YYYY-MM-DD' 형식의 날짜 또는 None", describe(when)))
         try:
             pd.Timestamp(when)
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"load_msft: {name} must be a date 'YYYY-MM-DD' or None, got {when!r}") from exc
+            raise ValueError(expected_message("load_msft", name, "'YYYY-MM-DD' 형식의 날짜 또는 None",
+                                              describe(when))) from exc
     path = _package_file("pmdarima", "datasets", "data", "msft.tar.gz")
     with tarfile.open(path) as tar:
         member = tar.extractfile("msft.csv")
         if member is None:
-            raise FileNotFoundError(f"{path} has no msft.csv")
+            raise FileNotFoundError(f"{path} 안에 msft.csv 파일이 없습니다")
         frame = pd.read_csv(member, parse_dates=["Date"], index_col="Date")
     frame = frame[["Open", "High", "Low", "Close", "Volume"]].sort_index()
     return frame.loc[start:end]
@@ -108,44 +109,52 @@ def load_elnino():
 
 
 # ------------------------------------------------------------------------------------- checks
-def _as_series(data, name: str = "series") -> np.ndarray:
+def _prefix(where: str | None) -> str:
+    return f"{where}: " if where else ""
+
+
+def _as_series(data, name: str = "series", where: str | None = None) -> np.ndarray:
     """A float64 array of shape (L, F) from (L,) or (L, F) input; rejects NaN/inf and bad types."""
+    expected = "모양 (L,) 또는 (L, F)인 수치 배열"
     if isinstance(data, (str, bytes)) or data is None:
-        raise TypeError(f"{name} must be an array of shape (L,) or (L, F), got {type(data).__name__}")
+        raise TypeError(expected_message(where, name, expected, describe(data)))
     try:
         arr = np.asarray(data.detach().cpu() if hasattr(data, "detach") else data, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a numeric array of shape (L,) or (L, F), "
-                        f"got {type(data).__name__}") from exc
+        raise TypeError(expected_message(where, name, expected, describe(data))) from exc
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.ndim != 2:
-        raise ValueError(f"{name} must have shape (L,) or (L, F), got shape {tuple(arr.shape)}")
+        raise ValueError(f"{_prefix(where)}{name}에는 모양 (L,) 또는 (L, F)인 배열이 와야 합니다. "
+                         f"받은 모양: {tuple(arr.shape)}")
     if arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise ValueError(f"{name} is empty (shape {tuple(arr.shape)}); expected (L,) or (L, F) with L, F >= 1")
+        raise ValueError(f"{_prefix(where)}{name}에 원소가 없습니다(모양 {tuple(arr.shape)}). "
+                         "L, F >= 1인 모양 (L,) 또는 (L, F)의 배열이 필요합니다")
     if not np.isfinite(arr).all():
         bad = np.argwhere(~np.isfinite(arr))[0]
-        raise ValueError(f"{name} contains NaN or inf (first at row {bad[0]}, column {bad[1]}); "
-                         "fill or drop missing values before windowing or scaling")
+        raise ValueError(f"{_prefix(where)}{name}에 NaN이나 inf가 들어 있습니다(처음 나온 곳: 행 {bad[0]}, "
+                         f"열 {bad[1]}). 창을 자르거나 스케일링하기 전에 결측값을 채우거나 지워야 합니다")
     return arr
 
 
-def _as_int(value, name: str, minimum: int) -> int:
-    return check_int(value, name, minimum=minimum)
+def _as_int(value, name: str, minimum: int, where: str | None = None) -> int:
+    return check_int(value, name, minimum=minimum, where=where)
 
 
-def _as_array(data, name: str, ndim: int | tuple[int, ...], shape_text: str) -> np.ndarray:
+def _as_array(data, name: str, ndim: int | tuple[int, ...], shape_text: str,
+              where: str | None = None) -> np.ndarray:
     if isinstance(data, (str, bytes)) or data is None:
-        raise TypeError(f"{name} must be an array of shape {shape_text}, got {type(data).__name__}")
+        raise TypeError(expected_message(where, name, f"모양 {shape_text}인 수치 배열", describe(data)))
     try:
         arr = np.asarray(data.detach().cpu() if hasattr(data, "detach") else data, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a numeric array of shape {shape_text}, got {type(data).__name__}") from exc
+        raise TypeError(expected_message(where, name, f"모양 {shape_text}인 수치 배열", describe(data))) from exc
     ndims = (ndim,) if isinstance(ndim, int) else ndim
     if arr.ndim not in ndims:
-        raise ValueError(f"{name} must have shape {shape_text}, got shape {tuple(arr.shape)}")
+        raise ValueError(f"{_prefix(where)}{name}에는 모양 {shape_text}인 배열이 와야 합니다. "
+                         f"받은 모양: {tuple(arr.shape)}")
     if not np.isfinite(arr).all():
-        raise ValueError(f"{name} contains NaN or inf")
+        raise ValueError(f"{_prefix(where)}{name}에 NaN이나 inf가 들어 있습니다")
     return arr
 
 
@@ -156,16 +165,17 @@ def split_points(length: int, train: float = 0.7, val: float = 0.15) -> tuple[in
     Steps ``[0, n_train)`` are training, ``[n_train, n_train_val)`` validation, the rest test.
     Nothing is shuffled: the future stays in the future.
     """
-    length = _as_int(length, "length", 3)
+    length = _as_int(length, "length", 3, where="split_points")
     for name, frac in (("train", train), ("val", val)):
         if isinstance(frac, (bool, np.bool_)) or not isinstance(frac, numbers.Real) or not 0 < frac < 1:
-            raise ValueError(f"{name} must be a fraction in (0, 1), got {frac!r}")
+            raise ValueError(expected_message("split_points", name, "(0, 1) 구간의 비율", describe(frac)))
     if train + val >= 1:
-        raise ValueError(f"train + val must be < 1 so that a test part remains, got {train} + {val}")
+        raise ValueError(f"split_points: 테스트 부분이 남으려면 train + val의 값이 1보다 작아야 합니다. "
+                         f"받은 값: {train} + {val}")
     n_train = int(round(length * train))
     n_train_val = int(round(length * (train + val)))
     if not 0 < n_train < n_train_val < length:
-        raise ValueError(f"length {length} is too short to split into {train}/{val}/rest")
+        raise ValueError(f"split_points: length={length}인 시계열은 {train}/{val}/나머지로 나누기에 너무 짧습니다")
     return n_train, n_train_val
 
 
@@ -180,27 +190,29 @@ def make_windows(series, window: int, horizon: int = 1, *, target: int = -1,
     are ``make_windows(..., start=0, stop=n_train)``, ``(..., start=n_train, stop=n_train_val)`` and
     ``(..., start=n_train_val)``; a window's *inputs* may reach back before ``start`` (the past is known).
     """
-    data = _as_series(series)
+    where = "make_windows"
+    data = _as_series(series, where=where)
     out_dtype = _floating_dtype(series)  # y[i, h] == series[t[i] + h, target] exactly
     length, n_features = data.shape
-    window = _as_int(window, "window", 1)
-    horizon = _as_int(horizon, "horizon", 1)
+    window = _as_int(window, "window", 1, where=where)
+    horizon = _as_int(horizon, "horizon", 1, where=where)
     if isinstance(target, bool) or not isinstance(target, (int, np.integer)):
-        raise TypeError(f"target must be an int column index, got {type(target).__name__}")
+        raise TypeError(expected_message(where, "target", "정수(int) 열 번호", describe(target)))
     if not -n_features <= target < n_features:
-        raise IdOutOfRangeError(f"target column {target} is out of range for a series with F={n_features} features")
+        raise IdOutOfRangeError(f"make_windows: target={target}: 열 번호는 특성(feature)이 F={n_features}개인 "
+                                f"시계열의 범위 [{-n_features}, {n_features}) 안에 있어야 합니다")
     if window + horizon > length:
-        raise ValueError(f"window ({window}) + horizon ({horizon}) is longer than the series "
-                         f"(L={length}); no window fits")
-    start = window if start is None else _as_int(start, "start", 0)
-    stop = length if stop is None else _as_int(stop, "stop", 0)
+        raise ValueError(f"make_windows: 창 하나에 window + horizon = {window} + {horizon}개의 값이 필요한데 "
+                         f"시계열의 길이는 L={length}입니다. 들어갈 수 있는 창이 없습니다")
+    start = window if start is None else _as_int(start, "start", 0, where=where)
+    stop = length if stop is None else _as_int(stop, "stop", 0, where=where)
     if stop > length:
-        raise ValueError(f"stop ({stop}) is past the end of the series (L={length})")
+        raise ValueError(expected_message(where, "stop", f"0 이상 L={length}(시계열의 길이) 이하의 정수", str(stop)))
     first = max(start, window)  # the first target index that has a full window before it
     last = stop - horizon  # the last first-target index whose H targets end before stop
     if last < first:
-        raise ValueError(f"no window has all its targets in [start={start}, stop={stop}) with "
-                         f"window={window}, horizon={horizon}")
+        raise ValueError(f"make_windows: window={window}, horizon={horizon}일 때 목표가 모두 "
+                         f"[start={start}, stop={stop}) 안에 드는 창이 없습니다")
     t = np.arange(first, last + 1)  # (N,)
     X = np.stack([data[i - window:i] for i in t]).astype(out_dtype)  # (N, T, F)
     y = np.stack([data[i:i + horizon, target] for i in t]).astype(out_dtype)  # (N, H)
@@ -235,13 +247,13 @@ class Scaler:
 
     def __init__(self, method: str = "minmax"):
         if not isinstance(method, str) or method not in ("minmax", "standard"):
-            raise ValueError(f"method must be 'minmax' or 'standard', got {method!r}")
+            raise ValueError(expected_message("Scaler", "method", "'minmax', 'standard' 중 하나", repr(method)))
         self.method = method
         self.offset_: np.ndarray | None = None
         self.scale_: np.ndarray | None = None
 
     def fit(self, train) -> "Scaler":
-        data = _as_series(train, "train")
+        data = _as_series(train, "train", where="Scaler.fit")
         if self.method == "minmax":
             offset, scale = data.min(axis=0), data.max(axis=0) - data.min(axis=0)
         else:
@@ -250,27 +262,31 @@ class Scaler:
         self.scale_ = np.where(scale > 0, scale, 1.0)  # a constant feature maps to 0 instead of NaN
         return self
 
-    def _params(self, values, column):
+    def _params(self, values, column, where: str):
         if self.offset_ is None or self.scale_ is None:
-            raise RuntimeError("Scaler is not fitted yet: call fit(train_part) on the training data first")
-        arr = _as_array(values, "values", tuple(range(0, 4)), "(..., F)")
+            raise RuntimeError(f"{where}: 아직 맞추지(fit) 않은 Scaler입니다. "
+                               "먼저 fit(train_part)를 훈련 데이터에 호출해야 합니다")
+        arr = _as_array(values, "values", tuple(range(0, 4)), "(..., F)", where=where)
+        n = len(self.offset_)
         if column is None:
-            if arr.ndim == 0 or arr.shape[-1] != len(self.offset_):
-                raise ValueError(f"values must have the {len(self.offset_)} features on the last axis, "
-                                 f"got shape {tuple(arr.shape)}; pass column= for one feature's values")
+            if arr.ndim == 0 or arr.shape[-1] != n:
+                raise ValueError(f"{where}: values에는 마지막 축에 특성(feature) {n}개가 있는 배열(모양 (..., {n}))이 "
+                                 f"와야 합니다. 받은 모양: {tuple(arr.shape)}. 특성 하나의 값이라면 column=에 "
+                                 "그 특성의 번호를 주어야 합니다")
             return arr, self.offset_, self.scale_
         if isinstance(column, bool) or not isinstance(column, (int, np.integer)):
-            raise TypeError(f"column must be an int, got {type(column).__name__}")
-        if not -len(self.offset_) <= column < len(self.offset_):
-            raise IdOutOfRangeError(f"column {column} is out of range for {len(self.offset_)} features")
+            raise TypeError(expected_message(where, "column", "정수(int) 열 번호", describe(column)))
+        if not -n <= column < n:
+            raise IdOutOfRangeError(f"{where}: column={column}: 열 번호는 특성 {n}개의 범위 [{-n}, {n}) 안에 "
+                                    "있어야 합니다")
         return arr, self.offset_[column], self.scale_[column]
 
     def transform(self, values, column: int | None = None) -> np.ndarray:
-        arr, offset, scale = self._params(values, column)
+        arr, offset, scale = self._params(values, column, "Scaler.transform")
         return ((arr - offset) / scale).astype(np.float32)
 
     def inverse_transform(self, values, column: int | None = None) -> np.ndarray:
-        arr, offset, scale = self._params(values, column)
+        arr, offset, scale = self._params(values, column, "Scaler.inverse_transform")
         return arr * scale + offset
 
     def __repr__(self) -> str:
@@ -279,18 +295,20 @@ class Scaler:
 
 
 # ----------------------------------------------------------------------------------- baselines
-def _check_windows(X, name: str = "X") -> np.ndarray:
-    arr = _as_array(X, name, 3, "(N, T, F)")
+def _check_windows(X, name: str = "X", where: str | None = None) -> np.ndarray:
+    arr = _as_array(X, name, 3, "(N, T, F)", where=where)
     if 0 in arr.shape:
-        raise ValueError(f"{name} is empty (shape {tuple(arr.shape)}); expected windows (N, T, F) with N, T, F >= 1")
+        raise ValueError(f"{_prefix(where)}{name}에 원소가 없습니다(모양 {tuple(arr.shape)}). "
+                         "N, T, F >= 1인 모양 (N, T, F)의 창 배열이 필요합니다")
     return arr
 
 
-def _check_target(target, n_features: int) -> int:
+def _check_target(target, n_features: int, where: str | None = None) -> int:
     if isinstance(target, bool) or not isinstance(target, (int, np.integer)):
-        raise TypeError(f"target must be an int column index, got {type(target).__name__}")
+        raise TypeError(expected_message(where, "target", "정수(int) 열 번호", describe(target)))
     if not -n_features <= target < n_features:
-        raise IdOutOfRangeError(f"target column {target} is out of range for windows with F={n_features} features")
+        raise IdOutOfRangeError(f"{_prefix(where)}target={target}: 열 번호는 특성(feature)이 F={n_features}개인 "
+                                f"창의 범위 [{-n_features}, {n_features}) 안에 있어야 합니다")
     return int(target)
 
 
@@ -299,9 +317,9 @@ def persistence(X, horizon: int = 1, *, target: int = -1) -> np.ndarray:
 
     ``X (N, T, F)`` → ``(N, H)``.
     """
-    data = _check_windows(X)
-    horizon = _as_int(horizon, "horizon", 1)
-    target = _check_target(target, data.shape[2])
+    data = _check_windows(X, where="persistence")
+    horizon = _as_int(horizon, "horizon", 1, where="persistence")
+    target = _check_target(target, data.shape[2], where="persistence")
     last = data[:, -1, target]  # (N,)
     return np.repeat(last[:, None], horizon, axis=1)  # (N, H)
 
@@ -311,13 +329,15 @@ def seasonal_naive(X, season: int, horizon: int = 1, *, target: int = -1) -> np.
 
     ``X (N, T, F)`` with ``T >= season`` → ``(N, H)``; step h repeats ``X[:, T - season + h % season]``.
     """
-    data = _check_windows(X)
-    season = _as_int(season, "season", 1)
-    horizon = _as_int(horizon, "horizon", 1)
-    target = _check_target(target, data.shape[2])
+    where = "seasonal_naive"
+    data = _check_windows(X, where=where)
+    season = _as_int(season, "season", 1, where=where)
+    horizon = _as_int(horizon, "horizon", 1, where=where)
+    target = _check_target(target, data.shape[2], where=where)
     T = data.shape[1]
     if season > T:
-        raise ValueError(f"season ({season}) is longer than the window (T={T}); use windows of at least one season")
+        message = expected_message(where, "season", f"창의 길이 T={T} 이하의 정수", str(season))
+        raise ValueError(f"{message}. 창은 한 계절 이상 길어야 합니다")
     cols = [T - season + h % season for h in range(horizon)]
     return data[:, cols, target]  # (N, H)
 
@@ -333,12 +353,13 @@ class LinearAR:
         self.coef_: np.ndarray | None = None
 
     def fit(self, X, y) -> "LinearAR":
-        data = _check_windows(X)
-        targets = _as_array(y, "y", (1, 2), "(N,) or (N, H)")
+        data = _check_windows(X, where="LinearAR.fit")
+        targets = _as_array(y, "y", (1, 2), "(N,) 또는 (N, H)", where="LinearAR.fit")
         if targets.ndim == 1:
             targets = targets[:, None]
         if targets.shape[0] != data.shape[0]:
-            raise ValueError(f"X has N={data.shape[0]} windows but y has {targets.shape[0]} rows")
+            raise ValueError(expected_message("LinearAR.fit", "y", f"X의 창 수와 같은 N={data.shape[0]}개의 행",
+                                              f"행 {targets.shape[0]}개"))
         design = np.concatenate([data.reshape(len(data), -1), np.ones((len(data), 1))], axis=1)
         self.coef_, *_ = np.linalg.lstsq(design, targets, rcond=None)  # (T*F + 1, H)
         self.window_shape_ = data.shape[1:]
@@ -346,35 +367,37 @@ class LinearAR:
 
     def predict(self, X) -> np.ndarray:
         if self.coef_ is None:
-            raise RuntimeError("LinearAR is not fitted yet: call fit(X_train, y_train) first")
-        data = _check_windows(X)
+            raise RuntimeError("LinearAR.predict: 아직 맞추지(fit) 않은 LinearAR입니다. "
+                               "먼저 fit(X_train, y_train)을 호출해야 합니다")
+        data = _check_windows(X, where="LinearAR.predict")
         if data.shape[1:] != self.window_shape_:
-            raise ValueError(f"X windows must have shape (N, {self.window_shape_[0]}, {self.window_shape_[1]}) "
-                             f"as in fit, got {tuple(data.shape)}")
+            raise ValueError(f"LinearAR.predict: X에는 fit 때와 같은 모양 (N, {self.window_shape_[0]}, "
+                             f"{self.window_shape_[1]})인 창이 와야 합니다. 받은 모양: {tuple(data.shape)}")
         design = np.concatenate([data.reshape(len(data), -1), np.ones((len(data), 1))], axis=1)
         return design @ self.coef_  # (N, H)
 
 
 # ------------------------------------------------------------------------------------- metrics
-def _pair(y_true, y_pred):
-    a = _as_array(y_true, "y_true", (1, 2), "(N,) or (N, H)")
-    b = _as_array(y_pred, "y_pred", (1, 2), "(N,) or (N, H)")
+def _pair(y_true, y_pred, where: str):
+    a = _as_array(y_true, "y_true", (1, 2), "(N,) 또는 (N, H)", where=where)
+    b = _as_array(y_pred, "y_pred", (1, 2), "(N,) 또는 (N, H)", where=where)
     if a.shape != b.shape:
-        raise ValueError(f"y_true and y_pred must have the same shape, got {tuple(a.shape)} and {tuple(b.shape)}")
+        raise ValueError(f"{where}: y_true의 모양과 y_pred의 모양이 같아야 합니다. "
+                         f"받은 모양: y_true {tuple(a.shape)}, y_pred {tuple(b.shape)}")
     if a.size == 0:
-        raise ValueError("y_true is empty")
+        raise ValueError(f"{where}: y_true에 원소가 없습니다(모양 {tuple(a.shape)}). 값이 하나 이상 있어야 합니다")
     return a, b
 
 
 def mae(y_true, y_pred) -> float:
     """Mean absolute error, in the units of the data (6장)."""
-    a, b = _pair(y_true, y_pred)
+    a, b = _pair(y_true, y_pred, "mae")
     return float(np.mean(np.abs(a - b)))
 
 
 def rmse(y_true, y_pred) -> float:
     """Root mean squared error, in the units of the data (6장)."""
-    a, b = _pair(y_true, y_pred)
+    a, b = _pair(y_true, y_pred, "rmse")
     return float(math.sqrt(np.mean((a - b) ** 2)))
 
 
@@ -384,14 +407,16 @@ def mase(y_true, y_pred, train, season: int = 1) -> float:
     The MAE divided by the in-sample MAE of the (seasonal) naive forecast on the *training* series:
     ``mean |train[t] - train[t - season]|``. Below 1: better than that naive forecast was in training.
     """
-    a, b = _pair(y_true, y_pred)
-    history = _as_array(train, "train", 1, "(L,)")
-    season = _as_int(season, "season", 1)
+    a, b = _pair(y_true, y_pred, "mase")
+    history = _as_array(train, "train", 1, "(L,)", where="mase")
+    season = _as_int(season, "season", 1, where="mase")
     if len(history) <= season:
-        raise ValueError(f"train (L={len(history)}) must be longer than season ({season})")
+        raise ValueError(expected_message("mase", "train", f"season={season}보다 긴 시계열",
+                                          f"길이 L={len(history)}인 시계열"))
     scale = float(np.mean(np.abs(history[season:] - history[:-season])))
     if scale == 0:
-        raise ValueError("train is constant at lag season, so MASE is undefined")
+        raise ValueError(f"mase: train에서 season={season}만큼 떨어진 값이 모두 같아 (계절) 나이브 예측의 훈련 MAE가 0입니다. "
+                         "그래서 MASE를 정의할 수 없습니다")
     return float(np.mean(np.abs(a - b))) / scale
 
 
@@ -408,29 +433,30 @@ def drift(series, t, horizon: int = 1) -> np.ndarray:
     Practice*, 5.2). It uses ``series[:t]`` only. ``series (L,)``, ``t (N,)`` as returned by
     :func:`make_windows` (every ``t >= 2``) → ``(N, H)``.
     """
-    values = _as_array(series, "series", 1, "(L,)")
+    values = _as_array(series, "series", 1, "(L,)", where="drift")
     idx = np.asarray(t)
     if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer):
-        raise TypeError(f"t must be a 1-D integer array (N,) of target positions, got dtype={idx.dtype}, "
-                        f"shape={tuple(idx.shape)}")
-    horizon = _as_int(horizon, "horizon", 1)
+        raise TypeError(expected_message("drift", "t", "모양 (N,)인 1차원 정수 배열(목표 위치)",
+                                         f"자료형 {idx.dtype}, 모양 {tuple(idx.shape)}"))
+    horizon = _as_int(horizon, "horizon", 1, where="drift")
     if idx.size and (idx.min() < 2 or idx.max() > len(values)):
-        raise ValueError(f"every t must lie in [2, len(series)={len(values)}] (the drift needs two past "
-                         f"values), got {idx.min()}..{idx.max()}")
+        message = expected_message("drift", "t", f"[2, len(series)={len(values)}] 범위의 목표 위치",
+                                   f"{idx.min()}..{idx.max()}")
+        raise ValueError(f"{message}. 드리프트 예측에는 지난 값이 두 개 이상 필요합니다")
     last = values[idx - 1]  # (N,)
     slope = (last - values[0]) / (idx - 1)  # (N,)
     steps = np.arange(1, horizon + 1)  # (H,)
     return last[:, None] + slope[:, None] * steps[None, :]  # (N, H)
 
 
-def _as_loss_pair(loss_a, loss_b) -> np.ndarray:
-    a = _as_array(loss_a, "loss_a", 1, "(N,)")
-    b = _as_array(loss_b, "loss_b", 1, "(N,)")
+def _as_loss_pair(loss_a, loss_b, where: str = "diebold_mariano") -> np.ndarray:
+    a = _as_array(loss_a, "loss_a", 1, "(N,)", where=where)
+    b = _as_array(loss_b, "loss_b", 1, "(N,)", where=where)
     if a.shape != b.shape:
-        raise ValueError(f"loss_a and loss_b must be per-origin losses of the same forecasts, shape (N,); "
-                         f"got {tuple(a.shape)} and {tuple(b.shape)}")
+        raise ValueError(f"{where}: loss_a의 모양과 loss_b의 모양이 같아야 합니다(같은 예측 원점들의 원점별 손실, "
+                         f"모양 (N,)). 받은 모양: loss_a {tuple(a.shape)}, loss_b {tuple(b.shape)}")
     if len(a) < 3:
-        raise ValueError(f"need at least 3 forecast origins to compare, got {len(a)}")
+        raise ValueError(f"{where}: 비교하려면 예측 원점이 3개 이상 있어야 합니다. 받은 개수: {len(a)}")
     return a - b
 
 
@@ -448,16 +474,17 @@ def diebold_mariano(loss_a, loss_b, horizon: int = 1) -> tuple[float, float]:
     has the smaller loss. (Diebold & Mariano 1995; Newey & West 1987.)
     """
     d = _as_loss_pair(loss_a, loss_b)
-    horizon = _as_int(horizon, "horizon", 1)
+    horizon = _as_int(horizon, "horizon", 1, where="diebold_mariano")
     n = len(d)
     if horizon >= n:
-        raise ValueError(f"horizon ({horizon}) must be smaller than the number of origins ({n})")
+        raise ValueError(expected_message("diebold_mariano", "horizon", f"원점의 수 N={n}보다 작은 정수", str(horizon)))
     centred = d - d.mean()
     lrv = float(centred @ centred) / n
     for k in range(1, horizon):
         lrv += 2 * (1 - k / horizon) * float(centred[k:] @ centred[:-k]) / n
     if lrv <= 0:
-        raise ValueError("the loss difference is constant: the two forecasts lose equally at every origin")
+        raise ValueError("diebold_mariano: 손실의 차이(loss_a - loss_b)가 모든 원점에서 같습니다(상수). "
+                         "차이의 분산이 0이라 통계량을 정의할 수 없습니다")
     stat = float(d.mean() / math.sqrt(lrv / n))
     p_value = math.erfc(abs(stat) / math.sqrt(2))  # two-sided, standard normal
     return stat, p_value
@@ -475,14 +502,16 @@ def block_bootstrap_ci(diff, block: int, *, n_boot: int = 2000, level: float = 0
     differences and a block at least the horizon. Deterministic for a given ``seed``.
     (Politis & Romano 1992.)
     """
-    d = _as_array(diff, "diff", 1, "(N,)")
+    where = "block_bootstrap_ci"
+    d = _as_array(diff, "diff", 1, "(N,)", where=where)
     n = len(d)
-    block = _as_int(block, "block", 1)
-    n_boot = _as_int(n_boot, "n_boot", 100)
+    block = _as_int(block, "block", 1, where=where)
+    n_boot = _as_int(n_boot, "n_boot", 100, where=where)
     if n < 2 or block > n:
-        raise ValueError(f"diff needs at least 2 values and block ({block}) at most N ({n})")
+        raise ValueError("block_bootstrap_ci: diff에는 값이 2개 이상 있어야 하고, block에는 diff의 길이 N 이하의 "
+                         f"정수가 와야 합니다. 받은 값: N={n}, block={block}")
     if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
-        raise ValueError(f"level must be a number in (0, 1), got {level!r}")
+        raise ValueError(expected_message(where, "level", "(0, 1) 구간의 수", describe(level)))
     rng = np.random.default_rng(seed)
     n_blocks = -(-n // block)
     starts = rng.integers(0, n, size=(n_boot, n_blocks))  # (n_boot, n_blocks)

@@ -8,7 +8,7 @@ from torch import nn
 
 from .repro import progress
 from .validation import check_callable, check_int, check_module, check_number, check_positive, check_str, \
-    check_tensor
+    check_tensor, describe, expected_message, josa
 
 __all__ = ["fit", "accuracy", "set_remember_bias", "long_dependency_experiment", "count_parameters"]
 
@@ -30,10 +30,10 @@ def fit(model: nn.Module, make_batch: Callable[[int], tuple], loss_fn: Callable,
     """
     check_module(model, "model", where="fit")
     check_callable(make_batch, "make_batch (make_batch(step) -> (*inputs, target))", where="fit")
-    check_callable(loss_fn, "loss_fn (loss_fn(output, target) -> scalar loss)", where="fit")
+    check_callable(loss_fn, "loss_fn (loss_fn(output, target) -> 스칼라 손실)", where="fit")
     steps = check_int(steps, "steps", minimum=1, where="fit")
     if clip is not None:
-        clip = check_positive(clip, "clip (the largest gradient norm, or None)", where="fit")
+        clip = check_positive(clip, "clip (기울기 노름의 상한, 또는 None)", where="fit")
     check_positive(lr, "lr", where="fit")
     check_str(desc, "desc", where="fit")
     if device is not None:
@@ -44,7 +44,8 @@ def fit(model: nn.Module, make_batch: Callable[[int], tuple], loss_fn: Callable,
     for step in progress(range(steps), desc=desc):
         batch = make_batch(step)
         if not isinstance(batch, (tuple, list)) or len(batch) < 2:
-            raise TypeError("make_batch(step) must return a tuple (*inputs, target) with at least one input")
+            raise TypeError(expected_message("fit", "make_batch(step)의 반환값", "입력이 하나 이상 든 튜플 (*inputs, target)",
+                                             describe(batch)))
         *inputs, target = (_to(v, device) for v in batch) if device is not None else batch
         loss = loss_fn(model(*inputs), target)
         opt.zero_grad()
@@ -61,20 +62,24 @@ def fit(model: nn.Module, make_batch: Callable[[int], tuple], loss_fn: Callable,
 def accuracy(logits: torch.Tensor, target: torch.Tensor, ignore_index: int = -100) -> float:
     """Share of correct argmax predictions; positions whose target is ``ignore_index`` don't count. (3장)"""
     if not isinstance(logits, torch.Tensor) or not isinstance(target, torch.Tensor):
-        raise TypeError(f"logits and target must be torch.Tensors, got {type(logits).__name__} and "
-                        f"{type(target).__name__}")
+        raise TypeError(f"accuracy: logits, target에는 둘 다 텐서(torch.Tensor)가 와야 합니다. 받은 값: "
+                        f"logits {describe(logits)}; target {describe(target)}")
     if target.is_floating_point():
-        raise TypeError(f"target must hold integer class ids, got dtype {target.dtype}")
-    check_tensor(target, "target", dtype="int", layout="(...) of class ids", where="accuracy")
+        raise TypeError(f"accuracy: target의 자료형(dtype)은 정수형 클래스 id(예: torch.long)여야 합니다. "
+                        f"받은 자료형: {target.dtype}")
+    check_tensor(target, "target", dtype="int", layout="(...), 클래스 id", where="accuracy")
     check_tensor(logits, "logits", ndim=range(1, 10), layout="(..., C)", where="accuracy")
     ignore_index = check_int(ignore_index, "ignore_index", where="accuracy")
     if logits.device != target.device:
-        raise ValueError(f"accuracy: logits are on {logits.device} but target is on {target.device}")
+        raise ValueError(f"accuracy: logits의 장치(device)와 target의 장치가 다릅니다. logits: {logits.device}, "
+                         f"target: {target.device}")
     if logits.shape[:-1] != target.shape:
-        raise ValueError(f"logits {tuple(logits.shape)} must be target {tuple(target.shape)} plus a class axis")
+        want = "(" + "".join(f"{n}, " for n in target.shape) + "C)"
+        raise ValueError(f"accuracy: logits의 모양(shape)이 target의 모양과 맞지 않습니다. 필요한 모양: {want}"
+                         f"(target의 모양 {tuple(target.shape)} 뒤에 클래스 축 C), 받은 모양: {tuple(logits.shape)}")
     keep = target != ignore_index
     if not keep.any():
-        raise ValueError("no position to score: every target is ignore_index")
+        raise ValueError(f"accuracy: 채점할 위치가 없습니다. target의 모든 값이 ignore_index={ignore_index}입니다")
     return (logits.argmax(-1)[keep] == target[keep]).float().mean().item()
 
 
@@ -93,17 +98,17 @@ def set_remember_bias(rnn: nn.Module, value: float) -> None:
     +1 for the LSTM forget gate (the gate then starts near 0.73); 4장 also tries +3 (about 0.95).
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"value must be a float, got {type(value).__name__}")
+        raise TypeError(expected_message("set_remember_bias", "value", "실수(float)", describe(value)))
     value = check_number(value, "value", where="set_remember_bias")
     if isinstance(rnn, nn.LSTM):
         gate = 1  # i, f, g, o
     elif isinstance(rnn, nn.GRU):
         gate = 1  # r, z, n
     else:
-        raise TypeError(f"set_remember_bias needs an nn.LSTM or nn.GRU, got {type(rnn).__name__}")
+        raise TypeError(expected_message("set_remember_bias", "rnn", "nn.LSTM 또는 nn.GRU 모듈", describe(rnn)))
     if not getattr(rnn, "bias", True):
-        raise ValueError(f"set_remember_bias: this {type(rnn).__name__} was built with bias=False, so it has no "
-                         "gate bias to set; build it with bias=True (the default)")
+        raise ValueError(f"set_remember_bias: 이 {josa(type(rnn).__name__, '은')} bias=False로 만들어져서 값을 넣을 "
+                         "게이트 편향(bias)이 없습니다. bias=True(기본값)로 만들어야 합니다")
     d_h = rnn.hidden_size
     with torch.no_grad():
         for name, p in rnn.named_parameters():
@@ -122,19 +127,20 @@ def long_dependency_experiment(kind: str, lengths: list[int], *, clip: float | N
     from .models import SequenceClassifier, _check_int
     from .tasks import first_token_task
 
+    where = "long_dependency_experiment"
     if isinstance(lengths, (int, str)) or not isinstance(lengths, (list, tuple)) or not lengths:
-        raise TypeError(f"lengths must be a non-empty list of ints, got {lengths!r}")
+        raise TypeError(expected_message(where, "lengths", "정수 길이들의 비어 있지 않은 리스트", describe(lengths)))
     if clip is not None:
-        check_positive(clip, "clip", where="long_dependency_experiment")
-    check_positive(lr, "lr", where="long_dependency_experiment")
-    steps = check_int(steps, "steps", minimum=1, where="long_dependency_experiment")
-    d_h = check_int(d_h, "d_h", minimum=1, where="long_dependency_experiment")
+        check_positive(clip, "clip", where=where)
+    check_positive(lr, "lr", where=where)
+    steps = check_int(steps, "steps", minimum=1, where=where)
+    d_h = check_int(d_h, "d_h", minimum=1, where=where)
     if remember_bias is not None:
-        check_number(remember_bias, "remember_bias", where="long_dependency_experiment")
-    lengths = [_check_int(n, "lengths[i]", minimum=1) for n in lengths]
-    seed = _check_int(seed, "seed", minimum=0)
-    batch_size = _check_int(batch_size, "batch_size", minimum=1)
-    test_size = _check_int(test_size, "test_size", minimum=1)
+        check_number(remember_bias, "remember_bias", where=where)
+    lengths = [_check_int(n, f"lengths[{k}]", minimum=1, where=where) for k, n in enumerate(lengths)]
+    seed = _check_int(seed, "seed", minimum=0, where=where)
+    batch_size = _check_int(batch_size, "batch_size", minimum=1, where=where)
+    test_size = _check_int(test_size, "test_size", minimum=1, where=where)
     results = {}
     for length in lengths:
         torch.manual_seed(seed)

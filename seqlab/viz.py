@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 import torch
 
-from .validation import check_bool, check_int, check_tensor
+from .validation import check_bool, check_int, check_lengths, check_tensor, describe, expected_message
 
 __all__ = ["use_korean_font", "plot_padded_batch", "plot_packing", "plot_lstm_cell", "plot_unrolled_rnn",
            "plot_h_n_layout", "plot_attention"]
@@ -57,27 +57,25 @@ def _grid(ax, batch_bl: torch.Tensor, lengths: torch.Tensor, pad_id: int, show_i
         ax.spines[side].set_visible(False)
 
 
-def _as_batch_first(batch: torch.Tensor, lengths, batch_first: bool) -> tuple[torch.Tensor, torch.Tensor]:
-    from .data import _check_lengths
-
+def _as_batch_first(batch: torch.Tensor, lengths, batch_first: bool,
+                    where: str) -> tuple[torch.Tensor, torch.Tensor]:
     if not isinstance(batch, torch.Tensor) or batch.dim() != 2:
-        raise ValueError("batch must be a 2-D tensor, (B, L) if batch_first else (L, B)")
+        raise ValueError(expected_message(where, "batch", "모양 (B, L)(batch_first) 또는 (L, B)인 2차원 텐서",
+                                          describe(batch)))
     if not isinstance(batch_first, bool):
-        raise TypeError(f"batch_first must be a bool, got {type(batch_first).__name__}")
+        raise TypeError(expected_message(where, "batch_first", "True 또는 False(bool)", describe(batch_first)))
     if isinstance(lengths, torch.Tensor):
         lengths = lengths.detach().cpu()
-    lengths = _check_lengths(lengths)
     b = batch if batch_first else batch.t()  # (B, L)
-    if b.shape[0] != lengths.numel():
-        raise ValueError(f"batch gives B={b.shape[0]} but lengths has {lengths.numel()} entries; "
-                         f"check batch_first={batch_first}")
-    if int(lengths.max()) > b.shape[1]:
-        raise ValueError(f"lengths must lie in 1..L={b.shape[1]} (the padded length), got {lengths.tolist()}")
+    # one length per row of b, each in 1..L (the padded length); a wrong count may mean a wrong batch_first
+    lengths = check_lengths(lengths, batch_size=b.shape[0], max_len=b.shape[1], where=where,
+                            layout_hint=f". 배치 크기(B)는 batch_first={batch_first}에 따라 batch의 모양 "
+                                        f"{tuple(batch.shape)}에서 읽었습니다")
     return b.cpu(), lengths.cpu()
 
 
-def _check_pad_id(pad_id) -> None:
-    check_int(pad_id, "pad_id")
+def _check_pad_id(pad_id, where: str) -> None:
+    check_int(pad_id, "pad_id", where=where)
 
 
 def plot_padded_batch(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int], *, pad_id: int = 0,
@@ -85,9 +83,9 @@ def plot_padded_batch(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int]
     """Draw a padded batch as a grid: real tokens blue, padding grey. Returns the Axes."""
     import matplotlib.pyplot as plt
 
-    _check_pad_id(pad_id)
+    _check_pad_id(pad_id, "plot_padded_batch")
     check_bool(show_ids, "show_ids", where="plot_padded_batch")
-    b, lengths = _as_batch_first(batch, lengths, batch_first)
+    b, lengths = _as_batch_first(batch, lengths, batch_first, "plot_padded_batch")
     if ax is None:
         _, ax = plt.subplots(figsize=(max(4.0, 0.42 * b.shape[1]), max(2.0, 0.35 * b.shape[0] + 0.8)))
     _grid(ax, b, lengths, pad_id, show_ids)
@@ -110,9 +108,9 @@ def plot_packing(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int], *, 
 
     from .data import packed_batch_sizes, sort_by_length
 
-    _check_pad_id(pad_id)
+    _check_pad_id(pad_id, "plot_packing")
     check_bool(show_ids, "show_ids", where="plot_packing")
-    b, lengths = _as_batch_first(batch, lengths, batch_first)
+    b, lengths = _as_batch_first(batch, lengths, batch_first, "plot_packing")
     sorted_lengths, sorted_idx, _ = sort_by_length(lengths)
     sb = b[sorted_idx]  # (B, L), longest first
     sizes = packed_batch_sizes(sorted_lengths)  # (L_max,)
@@ -203,16 +201,22 @@ def plot_attention(weights: torch.Tensor, src_tokens: Sequence[str], tgt_tokens:
     """
     import matplotlib.pyplot as plt
 
+    layout = "(T, S), 한 예제의 어텐션 가중치"
     if not isinstance(weights, torch.Tensor) or weights.dim() != 2:
-        raise ValueError(f"weights must be a (T, S) tensor for one example, got {getattr(weights, 'shape', type(weights))}")
-    check_tensor(weights, "weights", dtype="float", layout="(T, S)", where="plot_attention")
+        raise ValueError(expected_message("plot_attention", "weights", "모양 (T, S)인 2차원 텐서(한 예제의 어텐션 "
+                                          "가중치)", describe(weights)))
+    check_tensor(weights, "weights", dtype="float", layout=layout, where="plot_attention")
     for name, toks in (("src_tokens", src_tokens), ("tgt_tokens", tgt_tokens)):
         if isinstance(toks, str) or not hasattr(toks, "__len__"):
-            raise TypeError(f"plot_attention: {name} must be a list of str tokens, got {type(toks).__name__}")
+            message = expected_message("plot_attention", name, "문자열 토큰의 리스트", describe(toks))
+            if isinstance(toks, str):
+                message += ". 문자열 하나는 먼저 토큰으로 나눠야 합니다(예: list(text))"
+            raise TypeError(message)
     T, S = weights.shape
     if len(src_tokens) != S or len(tgt_tokens) != T:
-        raise ValueError(f"weights are (T, S) = ({T}, {S}) but got {len(tgt_tokens)} output and "
-                         f"{len(src_tokens)} source tokens")
+        raise ValueError(f"plot_attention: weights의 모양 (T, S) = ({T}, {S})에 맞게 tgt_tokens에는 출력 토큰 "
+                         f"T={T}개, src_tokens에는 입력 토큰 S={S}개가 와야 합니다. 받은 개수: "
+                         f"tgt_tokens {len(tgt_tokens)}개, src_tokens {len(src_tokens)}개")
     if ax is None:
         _, ax = plt.subplots(figsize=(0.35 * S + 1.5, 0.3 * T + 1.0))
     ax.imshow(weights.detach().cpu().numpy(), cmap="Greys", vmin=0.0, vmax=1.0, aspect="auto")
@@ -226,10 +230,11 @@ def plot_attention(weights: torch.Tensor, src_tokens: Sequence[str], tgt_tokens:
     return ax
 
 
-def _positive_int(value, name: str) -> int:
+def _positive_int(value, name: str, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return check_int(value, name, minimum=1)
+        given = str(value) if isinstance(value, int) and not isinstance(value, bool) else describe(value)
+        raise ValueError(expected_message(where, name, "1 이상의 정수(int)", given))
+    return check_int(value, name, minimum=1, where=where)
 
 
 def plot_unrolled_rnn(steps: int = 4, ax=None):
@@ -238,7 +243,7 @@ def plot_unrolled_rnn(steps: int = 4, ax=None):
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch
 
-    steps = _positive_int(steps, "steps")
+    steps = _positive_int(steps, "steps", "plot_unrolled_rnn")
     if ax is None:
         _, ax = plt.subplots(figsize=(1.9 * steps + 2.2, 3.2))
     ax.set_xlim(-0.2, 1.9 * steps + 1.6)
@@ -274,9 +279,10 @@ def plot_h_n_layout(num_layers: int = 2, num_dirs: int = 2, ax=None):
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
 
-    num_layers = _positive_int(num_layers, "num_layers")
+    num_layers = _positive_int(num_layers, "num_layers", "plot_h_n_layout")
     if isinstance(num_dirs, bool) or num_dirs not in (1, 2):
-        raise ValueError(f"num_dirs must be 1 or 2, got {num_dirs!r}")
+        given = str(num_dirs) if isinstance(num_dirs, int) and not isinstance(num_dirs, bool) else describe(num_dirs)
+        raise ValueError(expected_message("plot_h_n_layout", "num_dirs", "1 또는 2", given))
     n = num_layers * num_dirs
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.55 * n + 1.6))

@@ -1,4 +1,6 @@
 """seqlab.checks: what tests see of the student, and the Korean messages they give."""
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -16,6 +18,7 @@ from seqlab.checks import (
     StudentError,
     case_source,
     expect,
+    read_test_file,
     read_test_source,
     run_case,
     to_data,
@@ -74,7 +77,8 @@ def test_shape_dtype_type_true_raises():
         expect.type(True, float, "x")
     with pytest.raises(CheckFailed, match="직접 쓴 메시지"):
         expect.true(False, "직접 쓴 메시지")
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"expect\.true: condition에는 bool\(또는 원소가 하나인 텐서\)이 와야 합니다\. "
+                                        r"받은 값: 문자열 'yes'"):
         expect.true("yes", "a condition must be a bool")
     s = _student("def f(x):\n    raise ValueError('x must be positive')\ndef g(x):\n    return x\n")
     expect.raises(ValueError, s.f, 1, what="f(1)", match="positive")
@@ -101,10 +105,16 @@ def test_student_gives_data_copies_and_references():
     assert x.tolist() == [0.0, 0.0]  # arguments are copied before the call
     assert out.tolist() == [1.0, 1.0] and rest[0].item() == 2.0
     assert s.emb(torch.tensor([0, 1])).shape == (2, 3)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="테스트는 학생의 이름 공간\\(namespace\\)을 바꿀 수 없습니다: t에 값을"):
         s.t = 1
-    with pytest.raises(TypeError, match="data or student references"):
+    with pytest.raises(TypeError, match="테스트는 학생의 객체를 바꿀 수 없습니다: emb.padding_idx에 값을"):
+        emb.padding_idx = 1
+    with pytest.raises(TypeError, match=r"학생 코드에 넘길 수 있는 것은 데이터\(.*\)나 학생 객체의 참조\(Ref\)뿐입니다\. "
+                                        r"받은 값: object 객체"):
         s.f(object())
+    with pytest.raises(TypeError, match=r"LocalStudent: namespace에는 노트북의 globals\(\) 딕셔너리\(dict\)가 와야 "
+                                        r"합니다\. 받은 값: 빈 list"):
+        LocalStudent([])
 
 
 def test_not_answered_for_missing_names_ellipsis_and_empty_bodies():
@@ -138,7 +148,7 @@ def test_forbid_blocks_every_alias_and_restores_afterwards():
             s.packs(torch.zeros(2, 3), torch.tensor([3, 1]))
     assert s.via_alias([[1, 2], [3]]).tolist() == [[1, 2], [3, 0]]  # restored
     assert seqlab.pad_sequences([[1]])[0].tolist() == [[1]]
-    with pytest.raises(ValueError, match="cannot find"):
+    with pytest.raises(ValueError, match="'seqlab.no_such_function'에 해당하는 것을 찾을 수 없습니다"):
         with s.forbid("seqlab.no_such_function"):
             pass
 
@@ -158,10 +168,12 @@ def test_scripted_step_crosses_as_data():
     assert ScriptedStep.from_data(step.to_data()).next_ids == step.next_ids
     s = _student("def first(step):\n    return int(step(0, None)[0].argmax())\n")
     assert s.first(step) == 1
-    with pytest.raises(ValueError, match="vocab_size"):
+    with pytest.raises(ValueError, match="ScriptedStep: vocab_size에는 1 이상의 정수\\(int\\)가 와야 합니다. 받은 값: int 0"):
         ScriptedStep({0: 1}, vocab_size=0)
-    with pytest.raises(ValueError, match="must be ids"):
+    with pytest.raises(ValueError, match=r"next_ids\[0\] = 9: 키인 토큰과 다음 토큰은 모두 \[0, 4\) 범위의 정수 id여야"):
         ScriptedStep({0: 9}, vocab_size=4)
+    with pytest.raises(KeyError, match=r"토큰 3의 다음 토큰이 정해져 있지 않습니다\(상태 0\)"):
+        step(3, None)
 
 
 def test_to_data_copies_packed_sequences_and_sizes():
@@ -191,8 +203,21 @@ def test_read_test_source_and_case_source():
     assert test["name"] == "q1" and len(test["suites"][0]["cases"]) == 2
     src = case_source(test["suites"][0]["cases"][1]["code"])
     assert src.splitlines()[0] == "for v in [0, 5]:" and src.splitlines()[1].startswith("    expect.equal")
-    with pytest.raises(ValueError, match="otter test file"):
+    with pytest.raises(ValueError, match=r"<test>: suites가 든 `test = \{\.\.\.\}` 할당을 찾지 못했습니다\. otter의 OK 형식"):
         read_test_source("x = 1\n")
+
+
+def test_a_test_file_without_name_is_a_clear_value_error(tmp_path):
+    nameless = TEST_FILE.replace('"name": "q1", ', "")
+    path = tmp_path / "q7.py"
+    path.write_text(nameless, encoding="utf-8")
+    for read in (lambda: read_test_file(path), lambda: read_test_source(nameless, str(path))):
+        with pytest.raises(ValueError, match=re.escape(f"{path}: 테스트 파일의 `test` 딕셔너리에 `name` 키") +
+                           ".*가 없습니다") as err:
+            read()
+        assert not isinstance(err.value, KeyError)
+    with pytest.raises(ValueError, match=r"q7\.py: 테스트 파일의 `test` 딕셔너리에 `name` 키"):
+        Checker("demo", pack_tests({"q7.py": nameless}), {})
 
 
 def test_checker_reports_not_answered_pass_and_failure_in_korean():
@@ -212,6 +237,9 @@ def test_checker_reports_not_answered_pass_and_failure_in_korean():
     assert "✗ q1 (2점): 실패" in summary and "0/1" in summary
     with pytest.raises(KeyError, match="q9"):
         grader.check("q9")
+    with pytest.raises(TypeError, match=r"Checker: 세 번째 인자\(namespace\)에는 노트북의 globals\(\) 딕셔너리\(dict\)가 "
+                                        r"와야 합니다\. 받은 값: None\. Checker\(name, PUBLIC_TESTS, globals\(\)\)처럼"):
+        Checker("demo", blob, None)
 
 
 def test_run_case_never_raises_for_a_failing_test():
@@ -325,11 +353,17 @@ def test_forbid_known_names_through_their_generic_rule():
 
 def test_forbid_rejects_unknown_names_groups_and_questions():
     s = _student("")
-    for bad, match in [("seqlab.no_such_function", "cannot find"), ("@nothing", "tool group"),
-                       ("99-none:q1", "no question")]:
+    for bad, match in [("seqlab.no_such_function", "찾을 수 없습니다"),
+                       ("@nothing", r"없는 도구 묶음\(tool group\)입니다: '@nothing'\. 있는 묶음: @padding"),
+                       ("99-none:q1", "QUESTION_FORBIDS에 '99-none:q1' 문제가 없습니다"),
+                       ("math.pi", r"'math\.pi': 금지할 수 있는 함수, 클래스, 모듈, 연산자가 아닙니다")]:
         with pytest.raises(ValueError, match=match):
             with s.forbid(bad):
                 pass
+    with pytest.raises(TypeError, match=r"forbid: names의 항목에는 비어 있지 않은 문자열\(str\)이 와야 합니다\. "
+                                        r"받은 값: 문자열 ''"):
+        with s.forbid(""):
+            pass
 
 
 def test_tampering_is_detected_and_never_passes():
@@ -407,7 +441,7 @@ def test_scripted_step_logits_can_depend_on_the_state():
                  "    return out\n")
     assert s.loop(step, None) == [2, 4] and s.forgetful(step, None) == [2, 3]
     assert s.loop(step, 7) == [2, 3]  # the caller's state is used
-    with pytest.raises(ValueError, match="by_state keys"):
+    with pytest.raises(ValueError, match="by_state의 키에는 정수\\(int\\) 상태가 와야 합니다. 받은 값: 'x'"):
         ScriptedStep({0: 1}, vocab_size=4, by_state={"x": {0: 1}})
 
 

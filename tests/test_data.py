@@ -40,13 +40,13 @@ def test_build_vocab_is_first_appearance_order_with_specials():
 def test_build_vocab_min_freq_and_no_unk():
     vocab = build_vocab([["x", "y", "x"]], min_freq=2, unk=False)
     assert vocab.itos == ["<pad>", "x"]
-    with pytest.raises(KeyError, match="not in the vocabulary"):
+    with pytest.raises(KeyError, match=r"Vocab\.encode: 토큰 'y'는 어휘\(vocabulary\)에 없고, 대신 쓸 <unk> 토큰도"):
         vocab.encode(["y"])
 
 
 @pytest.mark.parametrize("bad, err, msg", [
-    ([], ValueError, "no sentences"),
-    (["a string"], TypeError, "tokenised"),
+    ([], ValueError, "sentences에 문장이 하나도 없습니다"),
+    (["a string"], TypeError, r"sentences의 문장 \[0\]에는 토큰의 리스트가 와야 합니다\. 받은 값: 문자열 'a string'"),
 ])
 def test_build_vocab_bad_input(bad, err, msg):
     with pytest.raises(err, match=msg):
@@ -54,13 +54,13 @@ def test_build_vocab_bad_input(bad, err, msg):
 
 
 def test_vocab_rejects_duplicates_and_missing_pad():
-    with pytest.raises(ValueError, match="twice"):
+    with pytest.raises(ValueError, match="itos에 같은 토큰 'a'가 두 번 들어 있습니다"):
         Vocab(["<pad>", "a", "a"])
-    with pytest.raises(ValueError, match="id 0"):
+    with pytest.raises(ValueError, match=r"itos\[0\]\(id 0의 토큰\)에는 패딩 토큰\(<pad>\)이 와야 합니다\. 받은 값: 문자열 'a'"):
         Vocab(["a", "<pad>"])
-    with pytest.raises(TypeError, match="list of tokens"):
+    with pytest.raises(TypeError, match=r"tokens에는 문자열 토큰의 리스트가 와야 합니다\. 받은 값: 문자열 'a b'"):
         build_vocab([["a"]]).encode("a b")
-    with pytest.raises(IndexError, match="outside"):
+    with pytest.raises(IndexError, match=r"ids의 항목 \[0\] = 7: id는 어휘 범위 0\.\.2 안에"):
         build_vocab([["a"]]).decode([7])
 
 
@@ -80,16 +80,17 @@ def test_pad_sequences_max_len_and_tensors_and_custom_pad():
 
 
 @pytest.mark.parametrize("seqs, kwargs, err, msg", [
-    ([], {}, ValueError, "empty batch"),
-    ([[1, 2], []], {}, ValueError, "sequence 1 is empty"),
-    ([[1, 0, 2]], {"pad_id": 0}, ValueError, "contains pad_id=0"),
-    ([[1, 200]], {"vocab_size": 100}, ValueError, "outside"),
-    ([[1, 2, 3]], {"max_len": 2}, ValueError, "more than max_len"),
-    ([[1.5, 2]], {}, TypeError, "must be int"),
-    ([torch.tensor([1.0, 2.0])], {}, TypeError, "1-D integer tensor"),
-    (["abc"], {}, TypeError, "string"),
-    (torch.zeros(2, 3, dtype=torch.long), {}, TypeError, "already padded"),
-    ([[1]], {"pad_id": 100, "vocab_size": 100}, ValueError, "pad_id=100"),
+    ([], {}, ValueError, r"seqs에 시퀀스가 하나도 없습니다\(빈 배치\)"),
+    ([[1, 2], []], {}, ValueError, r"seqs의 시퀀스 \[1\]에 토큰이 하나도 없습니다"),
+    ([[1, 0, 2]], {"pad_id": 0}, ValueError, r"seqs의 시퀀스 \[0\]의 위치 1에 pad_id=0이 들어 있습니다"),
+    ([[1, 200]], {"vocab_size": 100}, ValueError, r"id 200: id는 어휘 범위 \[0, vocab_size=100\) 안에"),
+    ([[1, 2, 3]], {"max_len": 2}, ValueError, r"토큰 수는 max_len=2 이하여야 합니다\. 받은 토큰 수: 3"),
+    ([[1.5, 2]], {}, TypeError, r"토큰 id는 정수\(int\)여야 합니다\. 항목 \[0\]: float 1\.5"),
+    ([torch.tensor([1.0, 2.0])], {}, TypeError, r"시퀀스 \[0\]에는 1차원 정수 텐서가 와야 합니다"),
+    (["abc"], {}, TypeError, r"받은 값: 문자열 'abc'\. 텍스트는 먼저 encode해야 합니다"),
+    (torch.zeros(2, 3, dtype=torch.long), {}, TypeError, "텐서는 이미 패딩된 배치입니다"),
+    ([[1]], {"pad_id": 100, "vocab_size": 100}, ValueError,
+     r"pad_id에는 어휘 범위 \[0, vocab_size=100\) 안의 정수가 와야 합니다\. 받은 값: 100"),
 ])
 def test_pad_sequences_bad_input(seqs, kwargs, err, msg):
     with pytest.raises(err, match=msg):
@@ -107,10 +108,10 @@ def test_sort_by_length_inverse_restores_order_and_is_stable():
 
 
 @pytest.mark.parametrize("bad, err, msg", [
-    ([], ValueError, "empty"),
-    ([3, 0], ValueError, "positive"),
-    (torch.tensor([[1, 2]]), ValueError, "1-D"),
-    (torch.tensor([1.0, 2.0]), TypeError, "integers"),
+    ([], ValueError, "lengths에 길이가 하나도 없습니다"),
+    ([3, 0], ValueError, r"lengths의 길이는 모두 1 이상이어야 합니다\. 받은 값: \[3, 0\]"),
+    (torch.tensor([[1, 2]]), ValueError, r"lengths의 모양은 1차원 \(B,\)이어야 합니다"),
+    (torch.tensor([1.0, 2.0]), TypeError, r"lengths에는 정수\(torch\.long\)가 와야 합니다"),
 ])
 def test_lengths_are_checked(bad, err, msg):
     with pytest.raises(err, match=msg):
@@ -122,7 +123,7 @@ def test_lengths_to_mask_both_layouts():
     assert mask.dtype == torch.bool
     assert mask.tolist() == [[True, True, False], [True, True, True]]
     assert torch.equal(lengths_to_mask([2, 3], 4, batch_first=False), lengths_to_mask([2, 3], 4).t())
-    with pytest.raises(ValueError, match="shorter than the longest"):
+    with pytest.raises(ValueError, match=r"max_len에는 lengths의 가장 긴 길이\(5\) 이상의 정수가 와야 합니다\. 받은 값: 3"):
         lengths_to_mask([5], 3)
 
 
@@ -133,13 +134,16 @@ def test_check_padded_batch_accepts_a_good_batch():
 
 
 @pytest.mark.parametrize("batch, lengths, kwargs, err, msg", [
-    (torch.tensor([[1, 2], [3, 0]]), [2, 2], {}, ValueError, "pad_id=0 appears inside"),
-    (torch.tensor([[1, 2], [3, 4]]), [2, 1], {}, ValueError, "real token appears after"),
-    (torch.tensor([[1.0, 2.0]]), [2], {}, TypeError, "LongTensor"),
-    (torch.tensor([[1, 2, 3]]), [1, 1, 1], {}, ValueError, "is batch_first=True right"),
-    (torch.tensor([1, 2]), [2], {}, ValueError, "2-D"),
-    (torch.tensor([[1, 2]]), [3], {}, ValueError, "exceeds the padded length"),
-    ([[1, 2]], [2], {}, TypeError, "torch.Tensor"),
+    (torch.tensor([[1, 2], [3, 0]]), [2, 2], {}, ValueError,
+     r"시퀀스 \[1\]의 처음 2개 토큰\(유효 길이\) 안에 pad_id=0이 있습니다"),
+    (torch.tensor([[1, 2], [3, 4]]), [2, 1], {}, ValueError, r"시퀀스 \[1\]의 유효 길이 1 뒤에 진짜 토큰이 있습니다"),
+    (torch.tensor([[1.0, 2.0]]), [2], {}, TypeError,
+     r"batch의 자료형\(dtype\)은 .*torch\.long\(LongTensor\)이어야 합니다\. 받은 자료형: torch\.float32"),
+    (torch.tensor([[1, 2, 3]]), [1, 1, 1], {}, ValueError,
+     r"B=1인데, lengths에는 길이가 3개 있습니다\. batch_first=True가 맞는지"),
+    (torch.tensor([1, 2]), [2], {}, ValueError, r"batch에는 2차원 텐서가 와야 합니다.*받은 모양: \(2,\)"),
+    (torch.tensor([[1, 2]]), [3], {}, ValueError, r"lengths의 길이는 패딩된 길이 L=2 이하여야 합니다"),
+    ([[1, 2]], [2], {}, TypeError, r"batch에는 .*텐서\(torch\.Tensor\)가 와야 합니다\. 받은 값: 항목 1개인 list"),
 ])
 def test_check_padded_batch_bad_input(batch, lengths, kwargs, err, msg):
     with pytest.raises(err, match=msg):
@@ -169,10 +173,10 @@ def test_build_vocab_reserves_fixed_ids_for_start_and_end():
 
 
 def test_build_vocab_rejects_bad_options():
-    with pytest.raises(ValueError, match="needs unk=True"):
+    with pytest.raises(ValueError, match=r"sos_eos=True에는 unk=True가 함께 필요합니다.* 받은 값: unk=False"):
         build_vocab([["a"]], unk=False, sos_eos=True)
-    with pytest.raises(ValueError, match="min_freq"):
+    with pytest.raises(ValueError, match=r"min_freq에는 1 이상의 정수\(int\)가 와야 합니다\. 받은 값: 0"):
         build_vocab([["a"]], min_freq=0)
-    with pytest.raises(TypeError, match="ids must be ints"):
+    with pytest.raises(TypeError, match=r"ids의 항목 \[0\]에는 정수\(int\) 토큰 id가 와야 합니다\. 받은 값: float 1\.5"):
         build_vocab([["a"]]).decode([1.5])
 

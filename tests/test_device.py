@@ -51,11 +51,12 @@ def test_fake_device_catches_a_cpu_batch_given_to_a_moved_model():
         model = trained_on(dev.device, src_v, tgt_v, b)
         assert on_device(next(model.parameters())) and not on_device(b.src)
         # seqlab names the mismatch at the module boundary, before any operator sees it
-        with pytest.raises(ValueError, match="src is on cpu but the model is on"):
+        with pytest.raises(ValueError, match=r"src의 장치\(device\)가 모델과 다릅니다\. 모델: cpu:0, src: cpu\. "
+                                             r"\.to\('cpu:0'\)로 옮겨야 합니다"):
             greedy_decode(model, b.src, b.src_lengths, max_len=5)
         result = greedy_decode(model, b.src.to(dev.device), b.src_lengths, max_len=5)
         assert on_device(result.tokens)
-        with pytest.raises(ValueError, match="pred is on .* but target is on cpu"):
+        with pytest.raises(ValueError, match=r"pred, target의 장치\(device\)가 다릅니다\. pred: \S+, target: cpu\."):
             exact_match(result.tokens, b.tgt_out)  # scores need both on one device
         assert exact_match(result.tokens.cpu(), b.tgt_out).shape == (2,)
 

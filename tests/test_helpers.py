@@ -1,7 +1,10 @@
 """seqlab.repro, seqlab.viz and seqlab.colab."""
+import base64
 import io
+import json
 import re
 import sys
+import zlib
 
 import matplotlib
 
@@ -24,10 +27,23 @@ def test_setup_notebook_makes_runs_repeat():
     assert device.type in {"cpu", "cuda"}
 
 
-@pytest.mark.parametrize("kwargs, err", [({"threads": 0}, ValueError), ({"seed": 1.5}, TypeError)])
-def test_setup_notebook_bad_input(kwargs, err):
-    with pytest.raises(err):
+@pytest.mark.parametrize("kwargs, err, msg", [
+    ({"threads": 0}, ValueError, r"setup_notebook: threads에는 1 이상의 정수\(int\)가 와야 합니다\. 받은 값: 0"),
+    ({"seed": 1.5}, TypeError, r"seed에는 정수\(int\)가 와야 합니다\. 받은 값: float 1\.5"),
+])
+def test_setup_notebook_bad_input(kwargs, err, msg):
+    with pytest.raises(err, match=msg):
         seqlab.setup_notebook(**kwargs)
+
+
+@pytest.mark.parametrize("kwargs, err, msg", [
+    ({"iterable": range(3), "desc": 3}, TypeError, r"progress: desc에는 문자열\(str\)이 와야 합니다\. 받은 값: int 3"),
+    ({"iterable": range(3), "total": -1}, ValueError, r"total에는 0 이상의 정수\(int\) 또는 None이 와야 합니다\. 받은 값: -1"),
+    ({"iterable": 5}, TypeError, r"iterable에는 반복할 수 있는 객체\(range, list 등\)가 와야 합니다\. 받은 값: int 5"),
+])
+def test_progress_bad_input(kwargs, err, msg):
+    with pytest.raises(err, match=msg):
+        seqlab.progress(**kwargs)
 
 
 def test_progress_prints_no_rate_or_time(monkeypatch):
@@ -68,9 +84,9 @@ def test_plot_packing_writes_batch_sizes_under_columns():
 
 def test_plots_reject_mismatched_layout():
     batch, lengths = seqlab.pad_sequences(seqlab.TOY_BATCH)
-    with pytest.raises(ValueError, match="batch_first"):
+    with pytest.raises(ValueError, match=r"배치 크기와 같은 20개의 길이가 와야 합니다.*batch_first"):
         plot_padded_batch(batch, lengths, batch_first=False)
-    with pytest.raises(ValueError, match="2-D"):
+    with pytest.raises(ValueError, match=r"batch에는 .*2차원 텐서가 와야 합니다"):
         plot_packing(batch[0], lengths)
 
 
@@ -78,12 +94,14 @@ def test_pack_tests_round_trip_and_refuses_odd_names():
     files = {"q1.py": "OK_FORMAT = True\ntest = {'name': '문제'}\n", "q2.py": "x = 1\n"}
     assert unpack_tests(pack_tests(files)) == files
     for bad in ({"../q1.py": ""}, {"q1.txt": ""}, {".q.py": ""}):
-        with pytest.raises(ValueError, match="plain test file"):
+        with pytest.raises(ValueError, match=r"files의 파일 이름에는 경로와 맨 앞의 점 없이 \.py로 끝나는 테스트 파일 이름"):
             pack_tests(bad)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"files에는 \{파일 이름\(str\): 파일 내용\(str\)\} 꼴의 dict가 와야 합니다"):
         pack_tests({"q1.py": 3})
-    with pytest.raises(ValueError, match="damaged"):
+    with pytest.raises(ValueError, match="묶어 둔 테스트가 손상되었습니다"):
         unpack_tests("not base64 at all!")
+    with pytest.raises(ValueError, match=r"묶어 둔 테스트의 파일 이름에는 .* 받은 값: '\.\./q1\.py'"):
+        unpack_tests(base64.b64encode(zlib.compress(json.dumps({"../q1.py": ""}).encode())).decode())
 
 
 def test_lstm_diagram_draws_four_gates():

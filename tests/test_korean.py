@@ -60,9 +60,9 @@ def test_from_jamo_matches_nfc_and_reports_invalid_sequences():
     assert from_jamo(bad, strict=False) == unicodedata.normalize("NFC", bad)
     assert from_jamo(bad, strict=False) == "\u1100간\u1161\u11a8x"
     assert invalid_jamo_positions(bad) == [0, 4, 5]
-    with pytest.raises(ValueError, match="position 0"):
+    with pytest.raises(ValueError, match="text의 위치 0에 있는 자모"):
         from_jamo(bad)
-    with pytest.raises(ValueError, match="position 1"):
+    with pytest.raises(ValueError, match="text의 위치 1에 있는 자모"):
         from_jamo("가\u11a8\u1100")  # a tail after a precomposed syllable is not attached (jamo input only)
     assert invalid_jamo_positions(to_jamo("읽었다")) == []
 
@@ -70,7 +70,7 @@ def test_from_jamo_matches_nfc_and_reports_invalid_sequences():
 def test_is_hangul_syllable():
     assert is_hangul_syllable("가") and is_hangul_syllable("힣")
     assert not is_hangul_syllable("\u1100") and not is_hangul_syllable("a")
-    with pytest.raises(TypeError, match="single character"):
+    with pytest.raises(TypeError, match="ch에는 글자 하나인 문자열이 와야"):
         is_hangul_syllable("가나")
 
 
@@ -82,11 +82,11 @@ def test_split_by_position():
 
 
 @pytest.mark.parametrize("call, err, msg", [
-    (lambda: to_jamo(["가"]), TypeError, "text must be a str"),
-    (lambda: from_jamo(b"\x11"), TypeError, "text must be a str"),
-    (lambda: split_by_position("abc", 1.0), ValueError, "val_fraction"),
-    (lambda: split_by_position("abc", 0.01), ValueError, "too few"),
-    (lambda: split_by_position(123), TypeError, "seq must be"),
+    (lambda: to_jamo(["가"]), TypeError, r"to_jamo: text에는 문자열\(str\)이 와야"),
+    (lambda: from_jamo(b"\x11"), TypeError, r"from_jamo: text에는 문자열\(str\)이 와야"),
+    (lambda: split_by_position("abc", 1.0), ValueError, r"val_fraction에는 0과 1 사이.*받은 값: 1\.0"),
+    (lambda: split_by_position("abc", 0.01), ValueError, "seq의 항목 3개는 나누기에 너무 적습니다"),
+    (lambda: split_by_position(123), TypeError, r"seq에는 문자열\(str\)이나 id의 시퀀스가 와야"),
 ])
 def test_korean_bad_input(call, err, msg):
     with pytest.raises(err, match=msg):

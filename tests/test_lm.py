@@ -45,18 +45,23 @@ def test_same_init_as_handwritten_embedding_gru_linear():
 
 
 @pytest.mark.parametrize("call, err, msg", [
-    (lambda: RecurrentLM(1, 4, 4), ValueError, "vocab_size"),
-    (lambda: RecurrentLM(5, 4, 4, kind="transformer"), ValueError, "kind must be one of"),
-    (lambda: RecurrentLM(5, 4, 4, pad_id=5), ValueError, "pad_id=5"),
-    (lambda: RecurrentLM(5, 4.0, 4), TypeError, "d_w"),
-    (lambda: RecurrentLM(5, 4, 4)(torch.zeros(2, 3)), TypeError, "torch.long"),
-    (lambda: RecurrentLM(5, 4, 4)(torch.zeros(3, dtype=torch.long)), ValueError, r"\(B, T\)"),
-    (lambda: RecurrentLM(5, 4, 4)(torch.tensor([[1, 5]])), ValueError, "id 5 outside"),
-    (lambda: RecurrentLM(5, 4, 4)([[1, 2]]), TypeError, "LongTensor"),
+    (lambda: RecurrentLM(1, 4, 4), ValueError, r"vocab_size에는 2 이상의 정수\(int\)가 와야 합니다\. 받은 값: 1"),
+    (lambda: RecurrentLM(5, 4, 4, kind="transformer"), ValueError,
+     r"kind에는 'rnn', 'lstm', 'gru' 중 하나가 와야 합니다\. 받은 값: 'transformer'"),
+    (lambda: RecurrentLM(5, 4, 4, pad_id=5), ValueError,
+     r"pad_id에는 None 또는 \[0, vocab_size=5\) 범위의 정수가 와야 합니다\. 받은 값: 5"),
+    (lambda: RecurrentLM(5, 4.0, 4), TypeError, r"d_w에는 1 이상의 정수\(int\)가 와야"),
+    (lambda: RecurrentLM(5, 4, 4)(torch.zeros(2, 3)), TypeError, r"idx의 자료형\(dtype\)은 torch\.long"),
+    (lambda: RecurrentLM(5, 4, 4)(torch.zeros(3, dtype=torch.long)), ValueError,
+     r"idx에는 모양 \(B, T\), batch_first인 2차원 텐서가 와야 합니다.*받은 모양: \(3,\)"),
+    (lambda: RecurrentLM(5, 4, 4)(torch.tensor([[1, 5]])), ValueError,
+     r"idx의 토큰 id는 모두 어휘 범위 \[0, vocab_size=5\) 안에 있어야 합니다\. 범위 밖의 id: 5"),
+    (lambda: RecurrentLM(5, 4, 4)([[1, 2]]), TypeError, r"idx에는 .*LongTensor가 와야"),
     (lambda: RecurrentLM(5, 4, 4)(torch.ones(2, 3, dtype=torch.long), torch.zeros(2, 1, 4)), ValueError,
-     r"\(num_layers, B, d_h\) = \(1, 2, 4\)"),
+     r"state의 모양\(shape\)이 맞지 않습니다\. 필요한 모양: \(num_layers, B, d_h\) = \(1, 2, 4\), "
+     r"받은 모양: \(2, 1, 4\)"),
     (lambda: RecurrentLM(5, 4, 4, kind="lstm")(torch.ones(2, 3, dtype=torch.long), torch.zeros(1, 2, 4)),
-     TypeError, r"tuple \(h, c\)"),
+     TypeError, r"state에는 \(h, c\) 튜플이 와야"),
 ])
 def test_recurrent_lm_bad_input(call, err, msg):
     with pytest.raises(err, match=msg):
@@ -79,12 +84,12 @@ def test_next_token_probs_temperature_and_top_k():
 
 
 @pytest.mark.parametrize("kwargs, err, msg", [
-    ({"temperature": 0}, ValueError, "temperature"),
-    ({"temperature": -1.0}, ValueError, "temperature"),
-    ({"temperature": float("nan")}, ValueError, "temperature"),
-    ({"top_k": 0}, ValueError, "top_k"),
-    ({"top_k": 5}, ValueError, "larger than the vocabulary"),
-    ({"top_k": 2.0}, TypeError, "top_k"),
+    ({"temperature": 0}, ValueError, r"temperature에는 0보다 큰 유한한 실수가 와야 합니다\. 받은 값: 0"),
+    ({"temperature": -1.0}, ValueError, r"temperature에는 0보다 큰 유한한 실수가 와야 합니다\. 받은 값: -1\.0"),
+    ({"temperature": float("nan")}, ValueError, r"temperature에는 0보다 큰 유한한 실수가 와야 합니다\. 받은 값: nan"),
+    ({"top_k": 0}, ValueError, r"top_k에는 1 이상의 정수\(int\)가 와야"),
+    ({"top_k": 5}, ValueError, r"top_k에는 1 이상 어휘 크기 V=4 이하의 정수가 와야 합니다\. 받은 값: 5"),
+    ({"top_k": 2.0}, TypeError, r"top_k에는 1 이상의 정수\(int\)가 와야"),
 ])
 def test_next_token_probs_bad_input(kwargs, err, msg):
     with pytest.raises(err, match=msg):
@@ -92,7 +97,7 @@ def test_next_token_probs_bad_input(kwargs, err, msg):
 
 
 def test_next_token_probs_needs_float_logits():
-    with pytest.raises(TypeError, match="floating-point"):
+    with pytest.raises(TypeError, match=r"logits에는 모양 \(\.\.\., V\)인 실수형 텐서가 와야"):
         next_token_probs(torch.tensor([1, 2]))
 
 
@@ -134,18 +139,18 @@ def test_generate_sampling_is_reproducible_with_a_generator():
 
 
 @pytest.mark.parametrize("prefix, kwargs, err, msg", [
-    ([], {}, ValueError, "empty"),
-    ("ab", {}, TypeError, "encode the text"),
-    ([1.0], {}, TypeError, "int ids"),
-    (torch.tensor([[1, 2]]), {}, TypeError, "1-D"),
-    ([1], {"temperature": 0.0}, ValueError, "greedy=True"),
-    ([1], {"generator": 3}, TypeError, "generator"),
+    ([], {}, ValueError, "prefix에 토큰이 하나도 없습니다"),
+    ("ab", {}, TypeError, "prefix에는 정수 토큰 id의 list가 와야 합니다.*텍스트는 먼저 encode해야"),
+    ([1.0], {}, TypeError, r"prefix의 항목 \[0\]에는 정수\(int\) 토큰 id가 와야"),
+    (torch.tensor([[1, 2]]), {}, TypeError, r"prefix에는 모양 \(T,\)인 1차원 정수 텐서"),
+    ([1], {"temperature": 0.0}, ValueError, r"temperature에는 0보다 큰 유한한 실수가 와야.*greedy=True"),
+    ([1], {"generator": 3}, TypeError, r"generator에는 None 또는 난수 생성기\(torch\.Generator\)가 와야"),
 ])
 def test_generate_bad_input(prefix, kwargs, err, msg):
     lm = RecurrentLM(5, 4, 4)
     with pytest.raises(err, match=msg):
         generate(lm, prefix, 3, **kwargs)
-    with pytest.raises(ValueError, match="max_new_tokens"):
+    with pytest.raises(ValueError, match="max_new_tokens에는 0 이상의 정수"):
         generate(lm, [1], -1)
 
 
@@ -155,7 +160,7 @@ def test_bits_and_perplexity():
     assert perplexity(math.log(70)) == pytest.approx(70.0)
     assert perplexity(0) == 1.0
     for bad in [-0.1, float("inf"), torch.ones(2)]:
-        with pytest.raises(ValueError, match="loss"):
+        with pytest.raises(ValueError, match="loss에는 "):
             bits_per_token(bad)
 
 
@@ -172,12 +177,12 @@ def test_bptt_batches_rows_continue_across_batches():
 
 
 @pytest.mark.parametrize("ids, kwargs, err, msg", [
-    ([1, 2], {"batch_size": 2}, ValueError, "too few"),
-    (torch.zeros(2, 5, dtype=torch.long), {}, TypeError, "1-D integer"),
-    (torch.zeros(5), {}, TypeError, "1-D integer"),
-    (list(range(10)), {"batch_size": 0}, ValueError, "batch_size"),
-    (list(range(10)), {"seq_len": 1.5}, TypeError, "seq_len"),
-    ("abc", {}, TypeError, "encode the text"),
+    ([1, 2], {"batch_size": 2}, ValueError, r"batch_size=2에는 ids의 토큰이 너무 적습니다\(토큰 수 2\)"),
+    (torch.zeros(2, 5, dtype=torch.long), {}, TypeError, r"ids에는 모양 \(N,\)인 1차원 정수 텐서가 와야"),
+    (torch.zeros(5), {}, TypeError, r"ids에는 모양 \(N,\)인 1차원 정수 텐서가 와야"),
+    (list(range(10)), {"batch_size": 0}, ValueError, "batch_size에는 1 이상의 정수"),
+    (list(range(10)), {"seq_len": 1.5}, TypeError, "seq_len에는 1 이상의 정수"),
+    ("abc", {}, TypeError, "ids에는 정수 토큰 id의 list가 와야 합니다.*텍스트는 먼저 encode해야"),
 ])
 def test_bptt_batches_bad_input(ids, kwargs, err, msg):
     args = {"batch_size": 1, "seq_len": 2, **kwargs}
@@ -191,7 +196,7 @@ def test_detach_state():
     hc = detach_state((h, h))
     assert isinstance(hc, tuple) and not any(t.requires_grad for t in hc)
     assert detach_state(None) is None
-    with pytest.raises(TypeError, match="state must be"):
+    with pytest.raises(TypeError, match="state에는 텐서, 텐서의 튜플 또는 None이 와야"):
         detach_state([h])
 
 
@@ -205,7 +210,7 @@ def test_train_lm_learns_a_repeating_stream_and_evaluates():
     assert len(hist.losses) == len(hist.grad_norms) == 60
     assert before > 1.0 and after < 0.1
     assert not lm.training
-    with pytest.raises(ValueError, match="clip"):
+    with pytest.raises(ValueError, match=r"clip에는 None 또는 0보다 큰 수\(기울기 노름의 상한\)가 와야"):
         train_lm(lm, ids, steps=1, clip=0)
 
 
@@ -242,6 +247,6 @@ def test_perplexity_of_a_huge_loss_is_inf_and_bits_take_numpy_scalars():
 
 def test_generate_refuses_an_eos_it_could_never_produce():
     lm = RecurrentLM(5, 4, 4)
-    with pytest.raises(ValueError, match=r"eos_id must be an id in \[0, vocab_size=5\)"):
+    with pytest.raises(ValueError, match=r"eos_id에는 어휘 범위 \[0, vocab_size=5\) 안의 id가 와야 합니다\. 받은 값: 5"):
         generate(lm, [1], 3, eos_id=5)
     assert len(generate(lm, [1], 3, eos_id=4, greedy=True)) <= 3

@@ -49,13 +49,18 @@ def test_large_logits_do_not_overflow():
 
 def test_bad_input_names_the_problem():
     logits, target = _batch(0)
-    with pytest.raises(ValueError, match=r"\[0, V=7\)"):
+    with pytest.raises(ValueError, match=r"target의 진짜\(패딩이 아닌\) 위치에 id 9가 있습니다\. id는 \[0, V=7\) 안에 "
+                                         r"있거나 pad_id=0과 같아야 합니다"):
         masked_cross_entropy(logits, torch.full_like(target, 9), pad_id=0)
-    with pytest.raises(ValueError, match="only pad_id"):
+    with pytest.raises(ValueError, match="위치에 id -1이 있습니다. .* pad_id=-100과 같아야 합니다"):
+        masked_cross_entropy(logits, torch.full_like(target, -1), pad_id=-100)
+    with pytest.raises(ValueError, match="target에 pad_id=0만 있어 손실을 계산할 위치가 없습니다"):
         masked_cross_entropy(logits, torch.zeros_like(target), pad_id=0)
-    with pytest.raises(ValueError, match="LongTensor"):
+    with pytest.raises(ValueError, match=r"target에는 모양 \(B, T\) = \(\d+, \d+\)인 LongTensor\(torch\.long\)가 와야 "
+                                         r"합니다\. 받은 값: torch\.int32 텐서"):
         masked_cross_entropy(logits, target.int(), pad_id=0)
-    with pytest.raises(ValueError, match="float"):
+    with pytest.raises(ValueError, match=r"logits에는 모양 \(B, T, V\)인 실수형\(float\) 텐서가 와야 합니다\. "
+                                         r"받은 값: torch\.int64 텐서"):
         masked_cross_entropy(logits.long(), target, pad_id=0)
-    with pytest.raises(TypeError, match="pad_id"):
+    with pytest.raises(TypeError, match=r"pad_id에는 정수\(int, -100 같은 음수도 됩니다\)가 와야 합니다\. 받은 값: float 0\.0"):
         masked_cross_entropy(logits, target, pad_id=0.0)

@@ -50,12 +50,15 @@ def test_unroll_time_first_matches_batch_first():
 
 
 @pytest.mark.parametrize("call, msg", [
-    (lambda: ScratchRNNCell(3, 4)(torch.randn(2, 5), torch.zeros(2, 4)), r"x must have shape \(B, 3\)"),
-    (lambda: ScratchRNNCell(3, 4)(torch.randn(2, 3), torch.zeros(3, 4)), r"h must have shape"),
-    (lambda: ScratchLSTMCell(3, 4)(torch.randn(2, 3), (torch.zeros(2, 4), torch.zeros(2, 5))), "c must have"),
-    (lambda: ScratchRNNCell(0, 4), "input_size must be an int >= 1"),
-    (lambda: unroll(ScratchRNNCell(3, 4), torch.randn(2, 3)), "3-D"),
-    (lambda: make_rnn("transformer", 3, 4), "kind must be one of"),
+    (lambda: ScratchRNNCell(3, 4)(torch.randn(2, 5), torch.zeros(2, 4)),
+     r"x의 모양\(shape\)이 맞지 않습니다\. 필요한 모양: \(B, 3\), 받은 모양: \(2, 5\)"),
+    (lambda: ScratchRNNCell(3, 4)(torch.randn(2, 3), torch.zeros(3, 4)),
+     r"h의 모양\(shape\)이 맞지 않습니다\. 필요한 모양: \(B, 4\) = \(2, 4\), 받은 모양: \(3, 4\)"),
+    (lambda: ScratchLSTMCell(3, 4)(torch.randn(2, 3), (torch.zeros(2, 4), torch.zeros(2, 5))),
+     r"c의 모양\(shape\)은 h의 모양 \(2, 4\)과 같아야 합니다\. 받은 모양: \(2, 5\)"),
+    (lambda: ScratchRNNCell(0, 4), r"ScratchRNNCell: input_size에는 1 이상의 정수\(int\)가 와야 합니다\. 받은 값: 0"),
+    (lambda: unroll(ScratchRNNCell(3, 4), torch.randn(2, 3)), r"unroll: x에는 3차원 텐서가 와야 합니다"),
+    (lambda: make_rnn("transformer", 3, 4), r"kind에는 'gru', 'lstm', 'rnn' 중 하나가 와야 합니다\. 받은 값: 'transformer'"),
 ])
 def test_models_bad_input(call, msg):
     with pytest.raises(ValueError, match=msg):
@@ -70,9 +73,9 @@ def test_last_real_state_equals_packed_h_n():
     out, _ = pad_packed_sequence(packed_out, batch_first=True)
     assert torch.allclose(last_real_state(out, lengths), h_n[0])
     assert torch.allclose(last_real_state(out.transpose(0, 1), lengths, batch_first=False), h_n[0])
-    with pytest.raises(ValueError, match="check batch_first"):
+    with pytest.raises(ValueError, match=r"필요한 모양: \(B,\) = \(4,\), 받은 모양: \(2,\)\. batch_first=True가 맞는지"):
         last_real_state(out, torch.tensor([1, 2]))
-    with pytest.raises(ValueError, match="1..L"):
+    with pytest.raises(ValueError, match=r"lengths의 길이는 1 이상 L=7\(outputs의 길이\) 이하여야 합니다"):
         last_real_state(out, torch.tensor([8, 1, 1, 1]))
 
 
@@ -104,13 +107,17 @@ def test_tasks_are_reproducible_and_correct():
 
 
 @pytest.mark.parametrize("call, err, msg", [
-    (lambda: majority_task(5), ValueError, "torch.Generator"),
-    (lambda: majority_task(5, min_len=4, max_len=2, generator=torch.Generator()), ValueError, "min_len"),
-    (lambda: majority_task(0, generator=torch.Generator()), ValueError, ">= 1"),
-    (lambda: first_token_task(5, 0, generator=torch.Generator()), ValueError, "length"),
-    (lambda: accuracy(torch.zeros(3, 2), torch.zeros(4, dtype=torch.long)), ValueError, "class axis"),
-    (lambda: accuracy(torch.zeros(2, 2), torch.full((2,), -100)), ValueError, "no position"),
-    (lambda: set_remember_bias(nn.RNN(2, 3), 1.0), TypeError, "LSTM or nn.GRU"),
+    (lambda: majority_task(5), ValueError, r"generator에는 난수 생성기\(torch\.Generator\)가 와야 합니다\. 받은 값: None"),
+    (lambda: majority_task(5, min_len=4, max_len=2, generator=torch.Generator()), ValueError,
+     r"min_len, max_len에는 1 <= min_len <= max_len인 두 정수가 와야 합니다\. 받은 값: min_len=4, max_len=2"),
+    (lambda: majority_task(0, generator=torch.Generator()), ValueError, r"n에는 1 이상의 정수\(int\)가 와야 합니다"),
+    (lambda: first_token_task(5, 0, generator=torch.Generator()), ValueError,
+     r"length에는 1 이상, vocab_size에는 4 이상의 정수가 와야 합니다\. 받은 값: length=0, vocab_size=10"),
+    (lambda: accuracy(torch.zeros(3, 2), torch.zeros(4, dtype=torch.long)), ValueError,
+     r"필요한 모양: \(4, C\)\(target의 모양 \(4,\) 뒤에 클래스 축 C\), 받은 모양: \(3, 2\)"),
+    (lambda: accuracy(torch.zeros(2, 2), torch.full((2,), -100)), ValueError,
+     r"채점할 위치가 없습니다\. target의 모든 값이 ignore_index=-100입니다"),
+    (lambda: set_remember_bias(nn.RNN(2, 3), 1.0), TypeError, r"rnn에는 nn\.LSTM 또는 nn\.GRU 모듈이 와야 합니다"),
 ])
 def test_tasks_and_train_bad_input(call, err, msg):
     with pytest.raises(err, match=msg):
@@ -145,11 +152,11 @@ def test_fit_learns_a_tiny_task_and_counts_parameters(capsys):
     assert len(losses) == 60 and losses[-1] < 0.1 < losses[0]
     assert "test: 100%" in capsys.readouterr().out
     assert count_parameters(nn.Linear(3, 2)) == 8
-    with pytest.raises(ValueError, match="steps"):
+    with pytest.raises(ValueError, match=r"fit: steps에는 1 이상의 정수\(int\)가 와야 합니다\. 받은 값: 0"):
         fit(model, batch, nn.functional.cross_entropy, steps=0, clip=None)
     with pytest.raises(TypeError, match="clip"):
         fit(model, batch, nn.functional.cross_entropy, steps=1)  # clipping is never implicit
-    with pytest.raises(ValueError, match="clip"):
+    with pytest.raises(ValueError, match=r"fit: clip \(기울기 노름의 상한, 또는 None\)에는 0보다 큰 유한한 실수가"):
         fit(model, batch, nn.functional.cross_entropy, steps=1, clip=-1.0)
 
 
@@ -195,19 +202,22 @@ def test_bidirectional_models_pack_so_padding_cannot_change_real_outputs(kind):
     assert torch.allclose(clf(batch, lengths), clf(longer, lengths), atol=1e-6)
     alone = tagger(batch[:1, :3], [3])  # the first sequence without any padding
     assert torch.allclose(a[0, :3], alone[0], atol=1e-6)
-    with pytest.raises(ValueError, match="needs lengths"):
+    with pytest.raises(ValueError, match=r"양방향\(bidirectional=True\) 모델에는 lengths 인자가 필요합니다"):
         tagger(batch)
 
 
 @pytest.mark.parametrize("call, err, msg", [
-    (lambda m: m(torch.tensor([[1, 2], [3, 4]]), [2, 2, 2]), ValueError, r"lengths must have shape \(B,\) = \(2,\)"),
-    (lambda m: m(torch.tensor([[1, 2], [3, 4]]), [3, 2]), ValueError, r"1..L=2"),
-    (lambda m: m(torch.tensor([[1, 2], [3, 4]]), [2.0, 2.0]), TypeError, "integers"),
-    (lambda m: m(torch.tensor([[1, 2], [3, 0]]), [2, 0]), ValueError, "positive"),
-    (lambda m: m(torch.tensor([[1, 2], [3, 9]]), [2, 2]), ValueError, r"outside 0..vocab_size-1 = 0..5"),
-    (lambda m: m(torch.tensor([[1.0, 2.0]]), [2]), TypeError, "integer token ids"),
-    (lambda m: m(torch.tensor([[[1, 2]]]), [2]), ValueError, r"batch must be 2-D"),
-    (lambda m: m([[1, 2]], [2]), TypeError, "batch must be a torch.Tensor"),
+    (lambda m: m(torch.tensor([[1, 2], [3, 4]]), [2, 2, 2]), ValueError,
+     r"lengths에는 시퀀스마다 하나씩, 배치 크기와 같은 2개의 길이가 와야 합니다\(모양 \(B,\) = \(2,\)\)\. 받은 개수: 3"),
+    (lambda m: m(torch.tensor([[1, 2], [3, 4]]), [3, 2]), ValueError, r"lengths의 길이는 1 이상 L=2\(패딩된 길이\) 이하"),
+    (lambda m: m(torch.tensor([[1, 2], [3, 4]]), [2.0, 2.0]), TypeError,
+     r"lengths의 항목 \[0\]에는 정수\(int\)가 와야 합니다\. 받은 값: float 2\.0"),
+    (lambda m: m(torch.tensor([[1, 2], [3, 0]]), [2, 0]), ValueError, r"lengths의 길이는 모두 1 이상이어야 합니다"),
+    (lambda m: m(torch.tensor([[1, 2], [3, 9]]), [2, 2]), ValueError,
+     r"batch의 토큰 id는 0\.\.vocab_size-1 = 0\.\.5 범위에 있어야 합니다\. 받은 값: 최솟값 1, 최댓값 9"),
+    (lambda m: m(torch.tensor([[1.0, 2.0]]), [2]), TypeError, r"batch의 자료형\(dtype\)은 정수형 토큰 id\(torch\.long\)여야"),
+    (lambda m: m(torch.tensor([[[1, 2]]]), [2]), ValueError, r"batch에는 2차원 텐서가 와야 합니다"),
+    (lambda m: m([[1, 2]], [2]), TypeError, r"batch에는 텐서\(torch\.Tensor, 모양 \(B, L\), batch_first인 토큰 id\)가"),
 ])
 def test_classifier_bad_input_names_the_argument(call, err, msg):
     with pytest.raises(err, match=msg):
@@ -215,27 +225,33 @@ def test_classifier_bad_input_names_the_argument(call, err, msg):
 
 
 @pytest.mark.parametrize("call, err, msg", [
-    (lambda: SequenceClassifier(6.0, 2), TypeError, "vocab_size must be an int"),
-    (lambda: SequenceTagger(6, 0), ValueError, "num_classes must be an int >= 1"),
-    (lambda: SequenceTagger(6, 2, pad_id=6), ValueError, "pad_id must lie in"),
-    (lambda: SequenceTagger(6, 2, d_h=2.5), TypeError, "d_h must be an int"),
-    (lambda: SequenceTagger(6, 2)(torch.tensor([[1, 7]])), ValueError, "outside"),
-    (lambda: SequenceTagger(6, 2)(torch.tensor([[1, 2]]), [3]), ValueError, r"1..L=2"),
-    (lambda: ScratchRNNCell(3.5, 4), TypeError, "input_size must be an int"),
-    (lambda: ScratchRNNCell(3, 4)([1, 2, 3], torch.zeros(1, 4)), TypeError, "x must be a torch.Tensor"),
-    (lambda: ScratchLSTMCell(3, 4)(torch.zeros(1, 3), torch.zeros(1, 4)), TypeError, r"tuple \(h, c\)"),
-    (lambda: unroll(nn.Linear(2, 2), torch.zeros(1, 2, 2)), TypeError, "cell must be"),
-    (lambda: last_real_state(torch.zeros(2, 3, 4), [1.5, 2.0]), TypeError, "integers"),
-    (lambda: make_rnn("gru", 3, 4, batch_first=False), TypeError, "batch_first"),
-    (lambda: majority_task(5.0, generator=torch.Generator()), TypeError, "n must be an int"),
-    (lambda: majority_task(5, max_len=7.5, generator=torch.Generator()), TypeError, "max_len must be an int"),
-    (lambda: majority_task(5, generator=0), TypeError, "generator must be a torch.Generator"),
-    (lambda: running_majority_task(5, generator=torch.Generator(), ignore_index=0), ValueError, "real label"),
-    (lambda: first_token_task(0, 5, generator=torch.Generator()), ValueError, "n must be an int >= 1"),
-    (lambda: first_token_task(3, 5.0, generator=torch.Generator()), TypeError, "length must be an int"),
-    (lambda: accuracy(torch.zeros(2, 2), torch.zeros(2)), TypeError, "integer class ids"),
-    (lambda: count_parameters("model"), TypeError, "nn.Module"),
-    (lambda: set_remember_bias(nn.LSTM(2, 3), "1"), TypeError, "value must be a float"),
+    (lambda: SequenceClassifier(6.0, 2), TypeError, r"SequenceClassifier: vocab_size에는 1 이상의 정수\(int\)가"),
+    (lambda: SequenceTagger(6, 0), ValueError, r"num_classes에는 1 이상의 정수\(int\)가 와야 합니다\. 받은 값: 0"),
+    (lambda: SequenceTagger(6, 2, pad_id=6), ValueError,
+     r"pad_id에는 0\.\.vocab_size-1 = 0\.\.5 범위의 정수가 와야 합니다\. 받은 값: 6"),
+    (lambda: SequenceTagger(6, 2, d_h=2.5), TypeError, r"d_h에는 1 이상의 정수\(int\)가 와야 합니다\. 받은 값: float 2\.5"),
+    (lambda: SequenceTagger(6, 2)(torch.tensor([[1, 7]])), ValueError, r"0\.\.vocab_size-1 = 0\.\.5 범위에 있어야"),
+    (lambda: SequenceTagger(6, 2)(torch.tensor([[1, 2]]), [3]), ValueError, r"1 이상 L=2\(패딩된 길이\) 이하"),
+    (lambda: ScratchRNNCell(3.5, 4), TypeError, r"input_size에는 1 이상의 정수\(int\)가 와야 합니다\. 받은 값: float 3\.5"),
+    (lambda: ScratchRNNCell(3, 4)([1, 2, 3], torch.zeros(1, 4)), TypeError,
+     r"x에는 모양 \(B, 3\)인 텐서\(torch\.Tensor\)가 와야 합니다\. 받은 값: 항목 3개인 list"),
+    (lambda: ScratchLSTMCell(3, 4)(torch.zeros(1, 3), torch.zeros(1, 4)), TypeError,
+     r"state에는 모양 \(B, 4\)인 텐서 두 개의 튜플 \(h, c\)이 와야 합니다"),
+    (lambda: unroll(nn.Linear(2, 2), torch.zeros(1, 2, 2)), TypeError, r"cell에는 순환 셀 모듈\(nn\.RNNCell, ScratchRNNCell 등\)이"),
+    (lambda: last_real_state(torch.zeros(2, 3, 4), [1.5, 2.0]), TypeError,
+     r"lengths의 항목 \[0\]에는 정수\(int\)가 와야 합니다"),
+    (lambda: make_rnn("gru", 3, 4, batch_first=False), TypeError,
+     r"batch_first=True를 씁니다\. batch_first는 인자로 넘기지 않아야 합니다\. 받은 값: batch_first=False"),
+    (lambda: majority_task(5.0, generator=torch.Generator()), TypeError, r"n에는 정수\(int\)가 와야 합니다\. 받은 값: float 5\.0"),
+    (lambda: majority_task(5, max_len=7.5, generator=torch.Generator()), TypeError, r"max_len에는 정수\(int\)가 와야"),
+    (lambda: majority_task(5, generator=0), TypeError, r"generator에는 난수 생성기\(torch\.Generator\)가 와야 합니다\. 받은 값: int 0"),
+    (lambda: running_majority_task(5, generator=torch.Generator(), ignore_index=0), ValueError,
+     r"ignore_index에는 진짜 레이블\(0 또는 1\)이 아닌 정수.* 받은 값: 0"),
+    (lambda: first_token_task(0, 5, generator=torch.Generator()), ValueError, r"n에는 1 이상의 정수\(int\)가 와야 합니다"),
+    (lambda: first_token_task(3, 5.0, generator=torch.Generator()), TypeError, r"length에는 정수\(int\)가 와야 합니다"),
+    (lambda: accuracy(torch.zeros(2, 2), torch.zeros(2)), TypeError, r"target의 자료형\(dtype\)은 정수형 클래스 id"),
+    (lambda: count_parameters("model"), TypeError, r"model에는 신경망 모듈\(nn\.Module\)이 와야 합니다"),
+    (lambda: set_remember_bias(nn.LSTM(2, 3), "1"), TypeError, r"value에는 실수\(float\)가 와야 합니다\. 받은 값: 문자열 '1'"),
 ])
 def test_helpers_bad_input_names_the_argument(call, err, msg):
     with pytest.raises(err, match=msg):
@@ -247,7 +263,7 @@ def test_long_dependency_experiment_needs_explicit_clip():
 
     with pytest.raises(TypeError, match="clip"):
         long_dependency_experiment("rnn", [3], steps=1)
-    with pytest.raises(TypeError, match="non-empty list"):
+    with pytest.raises(TypeError, match=r"lengths에는 정수 길이들의 비어 있지 않은 리스트가 와야 합니다\. 받은 값: int 3"):
         long_dependency_experiment("rnn", 3, steps=1, clip=None)
     res = long_dependency_experiment("rnn", [3], steps=2, clip=1.0, batch_size=4, test_size=8, d_h=4)
     assert set(res) == {3} and 0.0 <= res[3] <= 1.0

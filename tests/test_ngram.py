@@ -92,22 +92,22 @@ def test_an_order_longer_than_the_training_stream_falls_back_to_the_orders_below
 
 
 def test_bad_input_names_the_problem():
-    with pytest.raises(ValueError, match="vocab_size"):
+    with pytest.raises(ValueError, match=r"vocab_size에는 2 이상의 정수\(int\)가 와야 합니다\. 받은 값: 1"):
         KneserNeyLM([0, 1], 1, 2)
-    with pytest.raises(ValueError, match="max_order"):
+    with pytest.raises(ValueError, match=r"max_order에는 1 이상의 정수\(int\)가 와야 합니다\. 받은 값: 0"):
         KneserNeyLM([0, 1], 2, 0)
-    with pytest.raises(ValueError, match="outside"):
+    with pytest.raises(ValueError, match=r"train_ids의 항목 \[1\] = 3: id는 어휘 범위 \[0, vocab_size=2\) 안에"):
         KneserNeyLM([0, 3], 2, 2)
-    with pytest.raises(TypeError, match="int token ids"):
+    with pytest.raises(TypeError, match="train_ids에는 정수 토큰 id의 시퀀스가 와야"):
         KneserNeyLM("abc", 2, 2)
-    with pytest.raises(ValueError, match="1-D"):
+    with pytest.raises(ValueError, match=r"train_ids에는 토큰 id의 1차원 시퀀스.*받은 모양: \(2, 2\)"):
         KneserNeyLM(torch.zeros(2, 2, dtype=torch.long), 2, 2)
     lm = KneserNeyLM([0, 1, 0, 1], 2, 2)
-    with pytest.raises(ValueError, match="discount"):
+    with pytest.raises(ValueError, match=r"discount에는 \(0, 1\] 구간의 실수.*받은 값: 0\.0"):
         lm.bits([0, 1], 0.0)
-    with pytest.raises(ValueError, match="discount"):
+    with pytest.raises(ValueError, match=r"discount에는 \(0, 1\] 구간의 실수.*받은 값: 1\.5"):
         lm.next_token_probs([0], 2, 1.5)
-    with pytest.raises(ValueError, match="order"):
+    with pytest.raises(ValueError, match=r"order에는 \[1, max_order=2\] 범위의 정수\(int\)가 와야 합니다\. 받은 값: 3"):
         lm.next_token_probs([0], 3, 0.5)
-    with pytest.raises(ValueError, match="at least 2"):
+    with pytest.raises(ValueError, match="ids의 토큰 수는 1입니다.*적어도 2개"):
         lm.bits([0], 0.5)

@@ -1,4 +1,6 @@
 """seqlab.numbers: the Korean reading rule, its spacing convention, and disjoint splits."""
+import re
+
 import pytest
 
 from seqlab.numbers import MAX_DIGITS, number_pairs, number_split, read_korean, sample_numbers
@@ -25,11 +27,18 @@ def test_zero_groups_are_skipped_without_extra_spaces():
         assert "영" not in s
 
 
-@pytest.mark.parametrize("bad, exc", [(-1, ValueError), ("007", ValueError), ("", ValueError), ("12a", ValueError),
-                                      ("１２", ValueError), (1.5, TypeError), (True, TypeError),
-                                      (10 ** MAX_DIGITS, ValueError)])
-def test_read_korean_rejects_bad_input(bad, exc):
-    with pytest.raises(exc):
+@pytest.mark.parametrize("bad, exc, msg", [
+    (-1, ValueError, r"n에는 0 이상의 정수\(int\)가 와야 합니다\. 받은 값: -1"),
+    ("007", ValueError, r"n='007': 맨 앞에 0이 있습니다"),
+    ("", ValueError, r"n에는 숫자 0–9로만 된 비어 있지 않은 문자열이 와야 합니다"),
+    ("12a", ValueError, r"n에는 숫자 0–9로만 된 .*받은 값: '12a'"),
+    ("１２", ValueError, r"n에는 숫자 0–9로만 된"),
+    (1.5, TypeError, re.escape("n에는 0 이상의 정수(int) 또는 숫자 문자열(예: '30521')이 와야 합니다. 받은 값: float 1.5")),
+    (True, TypeError, r"n에는 0 이상의 정수\(int\) 또는 숫자 문자열.*받은 값: bool True"),
+    (10 ** MAX_DIGITS, ValueError, rf"n의 자릿수가 {MAX_DIGITS + 1}입니다\. {MAX_DIGITS}자리\(조 단위\)까지만 다룹니다"),
+])
+def test_read_korean_rejects_bad_input(bad, exc, msg):
+    with pytest.raises(exc, match="^read_korean: " + msg):
         read_korean(bad)
 
 
@@ -47,14 +56,27 @@ def test_splits_are_deterministic_and_disjoint():
 
 
 def test_sample_numbers_reports_exhausted_split_and_bad_args():
-    with pytest.raises(ValueError, match="fewer than"):
+    with pytest.raises(ValueError, match=r"split='test'에는 자릿수가 1\.\.1인 서로 다른 수가 50개보다 적습니다"):
         sample_numbers(50, "test", min_digits=1, max_digits=1)
-    with pytest.raises(ValueError, match="split"):
+    with pytest.raises(ValueError, match=r"split에는 'train', 'val', 'test' 중 하나가 와야 합니다\. 받은 값: 'dev'"):
         sample_numbers(5, "dev")
-    with pytest.raises(ValueError, match="min_digits"):
+    with pytest.raises(ValueError, match=r"min_digits, max_digits에는 1 <= min_digits <= max_digits <= 16인 정수가 "
+                                         r"와야 합니다\. 받은 값: min_digits=0, max_digits=12"):
         sample_numbers(5, "train", min_digits=0)
-    with pytest.raises(ValueError, match="count"):
+    with pytest.raises(ValueError, match=r"count에는 1 이상의 정수\(int\)가 와야 합니다\. 받은 값: 0"):
         sample_numbers(0, "train")
+
+
+def test_number_split_and_number_pairs_bad_args():
+    with pytest.raises(TypeError, match=r"^number_split: digits에는 숫자 문자열\(str\)이 와야 합니다\. 받은 값: int 7"):
+        number_split(7)
+    with pytest.raises(ValueError, match=r"val_percent \+ test_percent의 값이 100보다 작아야 합니다\. 받은 값: 60 \+ 50"):
+        number_split("7", val_percent=60, test_percent=50)
+    with pytest.raises(TypeError, match=re.escape("numbers에는 숫자 문자열의 리스트(예: ['30521', '7'])가 와야 합니다. "
+                                                  "받은 값: 문자열 '123'. 문자열 하나라면 ['123']처럼 리스트로 감싸야")):
+        number_pairs("123")
+    with pytest.raises(TypeError, match=r"numbers\[0\]에는 숫자 문자열\(str\)이 와야 합니다\. 받은 값: int 123"):
+        number_pairs([123])
 
 
 def test_number_pairs_are_character_tokens():

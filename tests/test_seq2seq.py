@@ -51,7 +51,7 @@ def test_batch_shift_between_decoder_input_and_target():
 
 def test_batch_needs_sos_eos_vocab():
     src_v, _ = _vocabs()
-    with pytest.raises(ValueError, match="sos_eos=True"):
+    with pytest.raises(ValueError, match=r"목표 어휘\(tgt_vocab\)에 <sos>/<eos>가 없습니다\. build_vocab\(\.\.\., sos_eos=True\)"):
         make_seq2seq_batch([(["1"], ["1"])], src_v, build_vocab([["1"]]))
 
 
@@ -64,9 +64,9 @@ def test_masked_cross_entropy_matches_ignore_index_and_ignores_padding_values():
     changed = logits.clone()
     changed[0, 3:] += 100.0  # logits at padded target positions must not matter
     assert torch.allclose(masked_cross_entropy(changed, target, pad_id=1), want, atol=1e-6)
-    with pytest.raises(ValueError, match="only pad_id"):
+    with pytest.raises(ValueError, match="target에 pad_id=1만 있어"):
         masked_cross_entropy(logits, torch.ones(3, 5, dtype=torch.long), pad_id=1)
-    with pytest.raises(ValueError, match=r"\(B, T\)"):
+    with pytest.raises(ValueError, match=r"target에는 모양 \(B, T\) = \(3, 5\)인 LongTensor"):
         masked_cross_entropy(logits, target[:, :4], pad_id=1)
 
 
@@ -79,10 +79,16 @@ def test_encoder_packed_final_state_ignores_padding():
     assert torch.equal(memory[1, 2], torch.zeros(6))  # padded position
     alone_mem, alone_final = enc(src[1:, :2], torch.tensor([2]))
     assert torch.allclose(alone_final, final[1:], atol=1e-6)
-    with pytest.raises(ValueError, match="batch_first"):
+    with pytest.raises(ValueError, match=r"GRUEncoder\.forward: src에는 모양 \(B, L\), batch_first인 토큰 id의 "
+                                         r"LongTensor\(torch\.long\)가 와야 합니다\. 받은 값: torch\.float32 텐서"):
         enc(src.float(), torch.tensor([3, 2]))
-    with pytest.raises(ValueError, match="even"):
+    with pytest.raises(ValueError, match=r"d_h에는 짝수\(두 방향에 d_h // 2씩\)가 와야 합니다\. 받은 값: 5"):
         GRUEncoder(12, d_h=5)
+    with pytest.raises(ValueError, match=r"src_lengths에는 시퀀스마다 하나씩, 배치 크기와 같은 2개의 길이가 와야 "
+                                         r"합니다\(모양 \(B,\) = \(2,\)\)\. 받은 모양: \(3,\)"):
+        enc(src, torch.tensor([3, 2, 1]))
+    with pytest.raises(ValueError, match=r"src에 어휘 범위 \[0, vocab_size=12\) 밖의 id가 있습니다\. 받은 값: 12"):
+        enc(torch.tensor([[5, 12]]), torch.tensor([2]))
 
 
 class _Scripted(Decoder):
@@ -116,8 +122,13 @@ def test_greedy_decode_stops_per_sequence_and_pads_after_eos():
     assert r.finished.tolist() == [True, False, True]
     r2 = greedy_decode(model, src, torch.tensor([2, 2, 1]), max_len=2, pad_id=9)
     assert r2.tokens.tolist() == [[5, EOS_ID], [5, 6], [EOS_ID, 9]]
-    with pytest.raises(ValueError, match="max_len"):
+    with pytest.raises(ValueError, match="max_len에는 1 이상의 정수"):
         greedy_decode(model, src, torch.tensor([2, 2, 1]), max_len=0)
+    with pytest.raises(ValueError, match=r"sos_id\)과 끝 토큰\(eos_id\)의 id는 패딩 토큰\(pad_id\)의 id와 달라야 "
+                                         r"합니다\. 받은 값: sos_id=2, eos_id=3, pad_id=3"):
+        greedy_decode(model, src, torch.tensor([2, 2, 1]), max_len=2, pad_id=EOS_ID)
+    with pytest.raises(TypeError, match="model에는 EncoderDecoder 모델이 와야 합니다. 받은 값: _NullEncoder 모듈"):
+        greedy_decode(_NullEncoder(), src, torch.tensor([2, 2, 1]), max_len=2)
 
 
 def test_greedy_decode_ends_early_when_all_finished():
@@ -132,7 +143,7 @@ def test_metrics_exact_match_and_token_accuracy():
     assert exact_match(pred, target, pad_id=7).tolist() == [True, False]
     assert token_accuracy(pred, target, pad_id=7) == pytest.approx(3 / 5 + 0 * 1, abs=1e-9) or True
     assert token_accuracy(pred, target, pad_id=7) == pytest.approx(4 / 5)
-    with pytest.raises(ValueError, match="rows"):
+    with pytest.raises(ValueError, match="exact_match: 배치 크기 B가 맞지 않습니다. pred: B=1, target: B=2"):
         exact_match(pred[:1], target)
     assert strip_eos([4, 5, EOS_ID, 6]) == [4, 5]
 
@@ -161,7 +172,7 @@ def test_dot_and_scaled_dot_by_hand():
     k = torch.tensor([[[3.0, 4.0], [1.0, 0.0]]])  # (1, S=2, 2)
     assert DotScore()(q, k).tolist() == [[[11.0, 1.0]]]
     assert torch.allclose(ScaledDotScore()(q, k), torch.tensor([[[11 / math.sqrt(2), 1 / math.sqrt(2)]]]))
-    with pytest.raises(ValueError, match="query size"):
+    with pytest.raises(ValueError, match=r"query의 마지막 축 크기\(d_q\)와 keys의 마지막 축 크기\(d_k\)가 같아야 합니다\. 받은 크기: d_q=2, d_k=3"):
         DotScore()(q, torch.ones(1, 2, 3))
 
 
@@ -185,7 +196,7 @@ def test_general_concat_location_by_hand():
         loc.W_a.weight.copy_(torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]))
         loc.W_a.bias.zero_()
     assert loc(q, k).tolist() == [[[1.0, 2.0]]]  # keys' content ignored, cut to S = 2
-    with pytest.raises(ValueError, match="max_len"):
+    with pytest.raises(ValueError, match=r"입력 길이\(S\)는 max_len=3 이하여야 합니다\. 받은 값: S=4"):
         loc(q, torch.ones(1, 4, 2))
 
 
@@ -201,10 +212,13 @@ def test_make_score_names_and_shapes():
     for name in SCORES:
         s = make_score(name, 4, max_len=6)
         assert s(q, k).shape == (2, 3, 5)
-    with pytest.raises(ValueError, match="max_len"):
+    with pytest.raises(ValueError, match=r"'location' 점수 함수를 만들려면 max_len 인자"):
         make_score("location", 4)
-    with pytest.raises(ValueError, match="unknown score"):
+    with pytest.raises(ValueError, match=r"make_score: name에는 점수 함수 이름 'dot', .* 중 하나가 와야 합니다\. "
+                                         r"받은 값: 'cosine'"):
         make_score("cosine", 4)
+    with pytest.raises(TypeError, match=r"name에는 'dot', .* 중 하나인 문자열\(str\)이 와야 합니다"):
+        make_score(3, 4)
 
 
 def test_masked_softmax_exact_zero_and_length_one():
@@ -219,11 +233,15 @@ def test_masked_softmax_exact_zero_and_length_one():
 
 
 def test_masked_softmax_errors():
-    with pytest.raises(ValueError, match="row 1 is fully padded"):
+    with pytest.raises(ValueError, match=r"mask의 행 \[1\]에 True가 하나도 없습니다\(모두 패딩\)"):
         masked_softmax(torch.zeros(2, 3), torch.tensor([[True, False, False], [False, False, False]]))
-    with pytest.raises(TypeError, match="bool"):
+    with pytest.raises(TypeError, match=r"mask에는 모양 \(B, S\)의 bool 텐서\(진짜 위치가 True\)가 와야 합니다\. "
+                                        r"받은 값: torch\.float32 텐서"):
         masked_softmax(torch.zeros(2, 3), torch.ones(2, 3))
-    with pytest.raises(ValueError, match=r"\(B, S\)"):
+    with pytest.raises(ValueError, match=r"scores의 진짜 위치\(mask에서 True인 위치\) \(0, 1\)에 NaN이나 \+inf"):
+        masked_softmax(torch.tensor([[0.0, float("nan")]]), torch.tensor([[True, True]]))
+    with pytest.raises(ValueError, match=r"mask의 모양\(shape\)이 맞지 않습니다\. 필요한 모양: \(B, S\) = \(2, 3\), "
+                                         r"받은 모양: \(2, 4\)"):
         masked_softmax(torch.zeros(2, 3), torch.ones(2, 4, dtype=torch.bool))
 
 
@@ -281,20 +299,20 @@ def test_plot_attention_checks_shapes():
 
     ax = plot_attention(torch.full((2, 3), 1 / 3), list("123"), ["백", " "])
     assert [t.get_text() for t in ax.get_yticklabels()] == ["백", "_"]
-    with pytest.raises(ValueError, match=r"\(T, S\)"):
+    with pytest.raises(ValueError, match=r"weights의 모양 \(T, S\) = \(2, 3\)"):
         plot_attention(torch.ones(2, 3), list("12"), ["a", "b"])
-    with pytest.raises(ValueError, match="one example"):
+    with pytest.raises(ValueError, match=r"weights에는 모양 \(T, S\)인 2차원 텐서"):
         plot_attention(torch.ones(1, 2, 3), list("123"), ["a", "b"])
 
 
 def test_reading_config_and_evaluate_reject_bad_input():
     from seqlab.reading import Config, build_model, evaluate
 
-    with pytest.raises(ValueError, match="attention"):
+    with pytest.raises(ValueError, match="Config: attention에는 .* 중 하나가 와야 합니다"):
         Config(attention="cosine")
-    with pytest.raises(ValueError, match="steps"):
+    with pytest.raises(ValueError, match="Config: steps에는 1 이상의 정수"):
         Config(steps=0)
-    with pytest.raises(ValueError, match="even"):
+    with pytest.raises(ValueError, match="Config: d_h에는 짝수가 와야 합니다. 받은 값: 33"):
         Config(d_h=33)
-    with pytest.raises(ValueError, match="non-empty"):
+    with pytest.raises(ValueError, match="evaluate: numbers에는 숫자 문자열의 비어 있지 않은 리스트"):
         evaluate(build_model(Config()), [])

@@ -44,6 +44,15 @@ def test_load_msft_is_daily_ohlcv_oldest_first():
     assert cut.index[0].year == 2010 and cut.index[-1].year == 2010
 
 
+def test_load_msft_rejects_a_bad_date():
+    with pytest.raises(TypeError, match=r"^load_msft: start에는 'YYYY-MM-DD' 형식의 날짜 또는 None이 와야 합니다\. "
+                                        r"받은 값: int 2010$"):
+        load_msft(start=2010)
+    with pytest.raises(ValueError, match=r"end에는 'YYYY-MM-DD' 형식의 날짜 또는 None이 와야 합니다\. "
+                                         r"받은 값: 문자열 'yesterday-ish'"):
+        load_msft(end="yesterday-ish")
+
+
 def test_load_elnino_is_monthly_and_complete():
     s = load_elnino()
     assert len(s) == 732
@@ -86,13 +95,13 @@ def test_make_windows_start_stop_give_a_chronological_split():
 
 
 @pytest.mark.parametrize("kwargs, error, words", [
-    (dict(window=10), ValueError, "longer than the series"),
-    (dict(window=8, horizon=3), ValueError, "longer than the series"),
-    (dict(window=0), ValueError, "window"),
-    (dict(window=2.5), TypeError, "window"),
-    (dict(window=3, target=5), IndexError, "target"),
-    (dict(window=3, start=8, stop=9, horizon=2), ValueError, "no window"),
-    (dict(window=3, stop=12), ValueError, "stop"),
+    (dict(window=10), ValueError, r"window \+ horizon = 10 \+ 1개의 값이 필요한데 시계열의 길이는 L=10입니다"),
+    (dict(window=8, horizon=3), ValueError, r"8 \+ 3개의 값이 필요한데.*들어갈 수 있는 창이 없습니다"),
+    (dict(window=0), ValueError, r"window에는 1 이상의 정수\(int\)가 와야 합니다\. 받은 값: 0"),
+    (dict(window=2.5), TypeError, r"window에는 1 이상의 정수\(int\)가 와야 합니다\. 받은 값: float 2\.5"),
+    (dict(window=3, target=5), IndexError, r"target=5: 열 번호는 특성\(feature\)이 F=1개인 시계열의 범위 \[-1, 1\)"),
+    (dict(window=3, start=8, stop=9, horizon=2), ValueError, r"목표가 모두 \[start=8, stop=9\) 안에 드는 창이 없습니다"),
+    (dict(window=3, stop=12), ValueError, r"stop에는 0 이상 L=10\(시계열의 길이\) 이하의 정수가 와야 합니다\. 받은 값: 12"),
 ])
 def test_make_windows_bad_arguments(kwargs, error, words):
     with pytest.raises(error, match=words):
@@ -100,24 +109,27 @@ def test_make_windows_bad_arguments(kwargs, error, words):
 
 
 def test_make_windows_rejects_nan_and_bad_types():
-    with pytest.raises(ValueError, match="NaN"):
+    with pytest.raises(ValueError, match=r"^make_windows: series에 NaN이나 inf가 들어 있습니다\(처음 나온 곳: 행 2, 열 0\)"):
         make_windows([1.0, 2.0, float("nan"), 4.0, 5.0], 2)
-    with pytest.raises(TypeError, match="array"):
+    with pytest.raises(TypeError, match=r"series에는 모양 \(L,\) 또는 \(L, F\)인 수치 배열이 와야 합니다\. "
+                                        r"받은 값: 문자열 '12345'"):
         make_windows("12345", 2)
-    with pytest.raises(TypeError, match="numeric"):
+    with pytest.raises(TypeError, match=r"series에는 .*수치 배열이 와야 합니다\. 받은 값: 항목 5개인 list"):
         make_windows([object()] * 5, 2)
-    with pytest.raises(ValueError, match=r"\(L,\) or \(L, F\)"):
+    with pytest.raises(ValueError, match=r"series에는 모양 \(L,\) 또는 \(L, F\)인 배열이 와야 합니다\. "
+                                         r"받은 모양: \(4, 3, 2\)"):
         make_windows(np.zeros((4, 3, 2)), 2)
     X, _, _ = make_windows(torch.arange(6.0), 2)  # tensors are accepted
     assert X.shape == (4, 2, 1)
 
 
 def test_split_points_bad_input():
-    with pytest.raises(ValueError, match="test part"):
+    with pytest.raises(ValueError, match=r"테스트 부분이 남으려면 train \+ val의 값이 1보다 작아야 합니다\. "
+                                         r"받은 값: 0\.8 \+ 0\.2"):
         split_points(100, 0.8, 0.2)
-    with pytest.raises(ValueError, match="fraction"):
+    with pytest.raises(ValueError, match=r"train에는 \(0, 1\) 구간의 비율이 와야 합니다\. 받은 값: float 1\.5"):
         split_points(100, 1.5)
-    with pytest.raises(ValueError, match="too short"):
+    with pytest.raises(ValueError, match="length=3인 시계열은 .*너무 짧습니다"):
         split_points(3)
 
 
@@ -143,20 +155,24 @@ def test_scaler_constant_feature_does_not_divide_by_zero():
 
 
 def test_scaler_errors():
-    with pytest.raises(RuntimeError, match="not fitted"):
+    # chapter 6 shows this one to students
+    with pytest.raises(RuntimeError, match=r"^Scaler\.transform: 아직 맞추지\(fit\) 않은 Scaler입니다\. "
+                                           r"먼저 fit\(train_part\)를 훈련 데이터에 호출해야 합니다$"):
         Scaler().transform(np.zeros((3, 1)))
-    with pytest.raises(RuntimeError, match="not fitted"):
+    with pytest.raises(RuntimeError, match=r"^Scaler\.inverse_transform: 아직 맞추지\(fit\) 않은 Scaler입니다"):
         Scaler().inverse_transform(np.zeros(3), column=0)
-    with pytest.raises(ValueError, match="method"):
+    with pytest.raises(ValueError, match=r"method에는 'minmax', 'standard' 중 하나가 와야 합니다\. 받은 값: 'robust'"):
         Scaler("robust")
     sc = Scaler().fit(np.arange(6.0).reshape(3, 2))
-    with pytest.raises(ValueError, match="2 features"):
+    with pytest.raises(ValueError, match=r"values에는 마지막 축에 특성\(feature\) 2개가 있는 배열.*받은 모양: \(3, 3\)"):
         sc.transform(np.zeros((3, 3)))
-    with pytest.raises(IndexError, match="column"):
+    with pytest.raises(IndexError, match=r"column=2: 열 번호는 특성 2개의 범위 \[-2, 2\) 안에"):
         sc.transform(np.zeros(3), column=2)
-    with pytest.raises(ValueError, match="NaN"):
+    with pytest.raises(TypeError, match=r"column에는 정수\(int\) 열 번호가 와야 합니다\. 받은 값: float 1\.0"):
+        sc.transform(np.zeros(3), column=1.0)
+    with pytest.raises(ValueError, match=r"^Scaler\.fit: train에 NaN이나 inf가"):
         Scaler().fit([[1.0], [float("nan")]])
-    with pytest.raises(ValueError, match="NaN"):
+    with pytest.raises(ValueError, match=r"^Scaler\.transform: values에 NaN이나 inf가"):
         sc.transform(np.array([[1.0, float("inf")]]))
     assert "not fitted" in repr(Scaler()) and "fitted" in repr(sc)
 
@@ -170,9 +186,9 @@ def test_persistence_and_seasonal_naive():
     assert np.array_equal(sn, np.stack([series[t - 12 + h] for h in range(3)], axis=1))
     sn4 = seasonal_naive(X, 4, 6)  # horizon longer than the season repeats the season
     assert np.array_equal(sn4[:, 4], sn4[:, 0]) and np.array_equal(sn4[:, 0], series[t - 4])
-    with pytest.raises(ValueError, match="longer than the window"):
+    with pytest.raises(ValueError, match=r"season에는 창의 길이 T=12 이하의 정수가 와야 합니다\. 받은 값: 13"):
         seasonal_naive(X, 13)
-    with pytest.raises(ValueError, match=r"\(N, T, F\)"):
+    with pytest.raises(ValueError, match=r"X에는 모양 \(N, T, F\)인 배열이 와야 합니다\. 받은 모양: \(30,\)"):
         persistence(series)
 
 
@@ -187,11 +203,13 @@ def test_linear_ar_recovers_an_ar_process():
     assert ar.predict(X).shape == (len(X), 1)
     X3, y3, _ = make_windows(x, 2, 3)
     assert LinearAR().fit(X3, y3).predict(X3).shape == (len(X3), 3)
-    with pytest.raises(RuntimeError, match="not fitted"):
+    with pytest.raises(RuntimeError, match=r"^LinearAR\.predict: 아직 맞추지\(fit\) 않은 LinearAR입니다\. "
+                                           r"먼저 fit\(X_train, y_train\)을 호출해야 합니다"):
         LinearAR().predict(X)
-    with pytest.raises(ValueError, match="rows"):
+    with pytest.raises(ValueError, match=rf"y에는 X의 창 수와 같은 N={len(X)}개의 행이 와야 합니다\. "
+                                         rf"받은 값: 행 {len(X) - 1}개"):
         LinearAR().fit(X, y[:-1])
-    with pytest.raises(ValueError, match="as in fit"):
+    with pytest.raises(ValueError, match=r"X에는 fit 때와 같은 모양 \(N, 2, 1\)인 창이 와야 합니다\. 받은 모양: "):
         ar.predict(X3[:, :1])
 
 
@@ -206,15 +224,16 @@ def test_metrics():
 
 
 def test_metric_errors():
-    with pytest.raises(ValueError, match="same shape"):
+    with pytest.raises(ValueError, match=r"y_true의 모양과 y_pred의 모양이 같아야 합니다\. "
+                                         r"받은 모양: y_true \(3,\), y_pred \(4,\)"):
         mae(np.zeros(3), np.zeros(4))
-    with pytest.raises(ValueError, match="NaN"):
+    with pytest.raises(ValueError, match=r"^rmse: y_pred에 NaN이나 inf가 들어 있습니다"):
         rmse(np.zeros(2), np.array([0.0, float("nan")]))
-    with pytest.raises(ValueError, match="undefined"):
+    with pytest.raises(ValueError, match="MASE를 정의할 수 없습니다"):
         mase(np.zeros(2), np.ones(2), np.ones(5))
-    with pytest.raises(ValueError, match="longer than season"):
+    with pytest.raises(ValueError, match=r"train에는 season=3보다 긴 시계열이 와야 합니다\. 받은 값: 길이 L=3인 시계열"):
         mase(np.zeros(2), np.ones(2), np.arange(3.0), season=3)
-    with pytest.raises(TypeError, match="y_true"):
+    with pytest.raises(TypeError, match=r"y_true에는 모양 \(N,\) 또는 \(N, H\)인 수치 배열이 와야 합니다"):
         mae("ab", "cd")
 
 
@@ -251,9 +270,11 @@ def test_drift_extends_the_line_through_the_first_and_last_value():
     np.testing.assert_allclose(got, [[5.0, 7.0], [6 + 5 / 3, 6 + 10 / 3]])
     line = 2.0 + 0.5 * np.arange(20)
     np.testing.assert_allclose(drift(line, np.arange(2, 20), 3)[:, 2], 2.0 + 0.5 * (np.arange(2, 20) + 2))
-    with pytest.raises(ValueError, match="two past"):
+    with pytest.raises(ValueError, match=r"t에는 \[2, len\(series\)=5\] 범위의 목표 위치가 와야 합니다\. 받은 값: 1\.\.1\. "
+                                         "드리프트 예측에는 지난 값이 두 개 이상 필요합니다"):
         drift(series, np.array([1]))
-    with pytest.raises(TypeError, match="integer array"):
+    with pytest.raises(TypeError, match=r"t에는 모양 \(N,\)인 1차원 정수 배열\(목표 위치\)이 와야 합니다\. "
+                                        r"받은 값: 자료형 float64"):
         drift(series, np.array([2.0]))
 
 
@@ -274,10 +295,13 @@ def test_diebold_mariano_matches_a_hand_computation():
     stat3, _ = diebold_mariano(a, b, horizon=3)
     assert stat3 == pytest.approx(m / math.sqrt(lrv / 6))
     assert diebold_mariano(b, a)[0] == pytest.approx(-stat)  # the sign says which loses less
-    with pytest.raises(ValueError, match="same forecasts"):
+    with pytest.raises(ValueError, match=r"loss_a의 모양과 loss_b의 모양이 같아야 합니다.*"
+                                         r"받은 모양: loss_a \(6,\), loss_b \(5,\)"):
         diebold_mariano(a, b[:-1])
-    with pytest.raises(ValueError, match="constant"):
+    with pytest.raises(ValueError, match=r"손실의 차이\(loss_a - loss_b\)가 모든 원점에서 같습니다"):
         diebold_mariano(a, a + 1.0)
+    with pytest.raises(ValueError, match=r"horizon에는 원점의 수 N=6보다 작은 정수가 와야 합니다\. 받은 값: 6"):
+        diebold_mariano(a, b, horizon=6)
 
 
 def test_diebold_mariano_rejects_rarely_when_two_forecasts_are_equally_good():
@@ -309,7 +333,7 @@ def test_block_bootstrap_interval_covers_the_true_mean_of_a_correlated_series():
     lo, hi = block_bootstrap_ci(np.arange(10.0), block=2, seed=3)
     assert (lo, hi) == block_bootstrap_ci(np.arange(10.0), block=2, seed=3)  # deterministic
     assert 0 <= lo < 4.5 < hi <= 9
-    with pytest.raises(ValueError, match="block"):
+    with pytest.raises(ValueError, match=r"block에는 diff의 길이 N 이하의 정수가 와야 합니다\. 받은 값: N=5, block=6"):
         block_bootstrap_ci(np.arange(5.0), block=6)
-    with pytest.raises(ValueError, match="level"):
+    with pytest.raises(ValueError, match=r"level에는 \(0, 1\) 구간의 수가 와야 합니다\. 받은 값: int 95"):
         block_bootstrap_ci(np.arange(5.0), block=2, level=95)
