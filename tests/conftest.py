@@ -66,10 +66,14 @@ def site(assigned, tmp_path_factory) -> Path:
 SLOW_FIXTURES = {"assigned", "site", "colab", "graded_class", "graded_exercise", "adversarial"}
 
 
-# Files that run the exercises' answers and tests case by case (hundreds of wrong answers), and the
-# tests that decode replies of tens of MiB: real behaviour, but not what `make test-fast` is for.
+# Files that run the exercises' answers and tests case by case (hundreds of wrong answers), the
+# tests that decode replies of tens of MiB, and the ones that start a fresh interpreter (what a
+# process imports, the publish command, a stand-in device): real behaviour, but not what
+# `make test-fast` is for.
 SLOW_FILES = {"test_wrong_answers.py", "test_wrong_answers_5to8.py"}
-SLOW_TESTS = {"test_decoding_a_big_reply_does_not_amplify_memory"}
+SLOW_TESTS = {"test_decoding_a_big_reply_does_not_amplify_memory", "test_publish_check_command_fails_on_a_leak",
+              "test_the_library_never_imports_the_tools", "test_fake_device_catches_a_cpu_batch_given_to_a_moved_model",
+              "test_import_seqlab_stays_light", "test_seq2seq_and_attention_paths_stay_on_the_device"}
 
 
 def pytest_collection_modifyitems(config, items):
