@@ -23,6 +23,7 @@ import torch
 from torch import nn
 
 from .data import PAD_ID
+from .models import _check_dtype_of
 from .seq2seq import GRUDecoder
 from .validation import check_int, check_module, check_tensor, describe, expected_message
 
@@ -49,6 +50,9 @@ def _check_qk(query: torch.Tensor, keys: torch.Tensor, name: str) -> None:
         raise ValueError(f"{name}: 배치 크기 B가 맞지 않습니다. query: B={query.shape[0]}, keys: B={keys.shape[0]}")
     check_tensor(query, "query", dtype="float", layout="(B, T, d_q)", where=name)
     check_tensor(keys, "keys", dtype="float", layout="(B, S, d_k)", where=name)
+    if query.dtype != keys.dtype:
+        raise TypeError(f"{name}: query의 자료형(dtype)과 keys의 자료형이 같아야 합니다. 받은 자료형: query {query.dtype}, "
+                        f"keys {keys.dtype}")
     if query.device != keys.device:
         raise ValueError(f"{name}: query, keys의 장치(device)가 다릅니다. query: {query.device}, keys: {keys.device}. "
                          "한 장치로 옮겨야 합니다")
@@ -95,6 +99,7 @@ class GeneralScore(nn.Module):
 
     def forward(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
         _check_qk(query, keys, "GeneralScore")
+        _check_dtype_of(query, "query", self, where="GeneralScore")
         _check_size("GeneralScore", "query (B, T, d_q)", query.shape[-1], self.W_a.out_features, query.shape)
         _check_size("GeneralScore", "keys (B, S, d_k)", keys.shape[-1], self.W_a.in_features, keys.shape)
         projected = self.W_a(keys)  # (B, S, d_q)
@@ -123,6 +128,7 @@ class ConcatScore(nn.Module):
 
     def forward(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
         _check_qk(query, keys, "ConcatScore")
+        _check_dtype_of(query, "query", self, where="ConcatScore")
         _check_size("ConcatScore", "query (B, T, d_q)", query.shape[-1], self.W_q.in_features, query.shape)
         _check_size("ConcatScore", "keys (B, S, d_k)", keys.shape[-1], self.W_k.in_features, keys.shape)
         q = self.W_q(query).unsqueeze(2)  # (B, T, 1, d_a)
@@ -143,6 +149,7 @@ class LocationScore(nn.Module):
 
     def forward(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
         _check_qk(query, keys, "LocationScore")
+        _check_dtype_of(query, "query", self, where="LocationScore")
         _check_size("LocationScore", "query (B, T, d_q)", query.shape[-1], self.W_a.in_features, query.shape)
         S = keys.shape[1]
         if S > self.max_len:
@@ -159,6 +166,8 @@ def make_score(name: str, d_h: int, *, max_len: int | None = None) -> nn.Module:
     """Build a score module by name (queries and keys both of size ``d_h``). (8장)"""
     if not isinstance(name, str):
         raise TypeError(expected_message("make_score", "name", f"{_SCORE_NAMES} 중 하나인 문자열(str)", describe(name)))
+    if max_len is not None:  # only 'location' uses it, but a wrong value is wrong for every score
+        max_len = check_int(max_len, "max_len", minimum=1, where="make_score")
     if name in SCORES:
         d_h = check_int(d_h, "d_h", minimum=1, where="make_score")
     if name == "dot":
@@ -222,7 +231,17 @@ def attend(score: nn.Module, query: torch.Tensor, keys: torch.Tensor, mask: torc
     """
     check_module(score, "score", where="attend")
     check_tensor(keys, "keys", dtype="float", ndim=3, layout="(B, S, d_k)", where="attend")
-    scores = score(query, keys)  # (B, T, S)
+    try:
+        scores = score(query, keys)  # (B, T, S)
+    except TypeError as exc:
+        if any("\uac00" <= ch <= "\ud7a3" for ch in str(exc)):
+            raise
+        raise TypeError(f"{expected_message('attend', 'score', 'score(query, keys) -> (B, T, S)인 점수 함수 모듈', f'{type(score).__name__} 모듈')}. "
+                        f"score(query, keys)를 호출하자 오류가 났습니다: {type(exc).__name__}") from exc
+    if not isinstance(scores, torch.Tensor) or scores.dim() != 3 or scores.shape[0] != keys.shape[0] \
+            or scores.shape[2] != keys.shape[1]:
+        raise TypeError(expected_message("attend", "score", "score(query, keys) -> (B, T, S)인 점수 함수 모듈",
+                                         f"{type(score).__name__} 모듈(반환값: {describe(scores)})"))
     weights = masked_softmax(scores, mask)  # (B, T, S)
     context = weights @ keys  # (B, T, S) @ (B, S, d_k) -> (B, T, d_k)
     return context, weights
@@ -245,10 +264,16 @@ class AttentionDecoder(GRUDecoder):
             raise TypeError(expected_message("AttentionDecoder", "score",
                                              f"점수 함수 이름 {_SCORE_NAMES} 중 하나나 점수 함수 모듈(nn.Module)",
                                              describe(score)))
+        if max_src_len is not None:
+            max_src_len = check_int(max_src_len, "max_src_len", minimum=1, where="AttentionDecoder")
         self.score = make_score(score, d_h, max_len=max_src_len) if isinstance(score, str) else score
         self.combine = nn.Linear(2 * d_h, d_h)  # W_c
 
     def readout(self, outputs: torch.Tensor, state: dict) -> torch.Tensor:
+        if not isinstance(state.get("memory"), torch.Tensor) or not isinstance(state.get("src_mask"), torch.Tensor):
+            raise TypeError(expected_message("AttentionDecoder.forward", "state",
+                                             "init_state(memory, final, src_mask)의 반환값인 딕셔너리(dict, 키 'h', "
+                                             "'memory', 'src_mask')", f"키가 {sorted(state)}인 dict"))
         memory = state["memory"]
         if memory.shape[-1] != self.d_h:
             raise ValueError(f"AttentionDecoder: memory (B, S, d_h)의 마지막 축 크기가 디코더의 d_h={self.d_h}에 맞지 "

@@ -1006,6 +1006,17 @@ class _Expect:
 
     def close(self, got: Any, want: Any, what: str, *, atol: float = 1e-6, rtol: float = 1e-5) -> None:
         """``got`` is within ``atol + rtol * |want|`` of ``want`` everywhere (same shape)."""
+        for name, tol in (("atol", atol), ("rtol", rtol)):
+            if isinstance(tol, (bool, np.bool_)) or not isinstance(tol, (int, float, np.floating, np.integer)) \
+                    or not math.isfinite(tol) or tol < 0:
+                raise ValueError(expected_message("expect.close", name, "0 이상의 유한한 실수(허용 오차)", describe(tol)))
+        try:
+            if want is None:
+                raise TypeError
+            w = torch.as_tensor(np.asarray(_as_list(want), dtype=np.float64))
+        except (TypeError, ValueError):
+            raise TypeError(expected_message("expect.close", "want", "수(또는 수의 텐서, 배열, 리스트)",
+                                             describe(want))) from None
         if got is None:
             raise CheckFailed(_none_hint(what))
         try:
@@ -1013,7 +1024,6 @@ class _Expect:
         except (TypeError, ValueError):
             raise CheckFailed(f"{what}: 수(또는 수의 텐서)가 와야 하는데 {_type_name(got)}이(가) 왔습니다: "
                               f"{_short(got)}") from None
-        w = torch.as_tensor(np.asarray(_as_list(want), dtype=np.float64))
         if g.shape != w.shape:
             raise CheckFailed(f"{what}: 모양(shape)이 다릅니다. 기대 {tuple(w.shape)}, 실제 {tuple(g.shape)}")
         finite = g.isfinite() & w.isfinite()
@@ -1030,6 +1040,9 @@ class _Expect:
 
     def shape(self, got: Any, shape: tuple, what: str) -> None:
         """``got`` is a tensor or array of exactly this shape."""
+        if not isinstance(shape, (tuple, list, torch.Size)) or any(
+                isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0 for n in shape):
+            raise TypeError(expected_message("expect.shape", "shape", "0 이상의 정수들의 튜플(예: (2, 3))", describe(shape)))
         if got is None:
             raise CheckFailed(_none_hint(what))
         if not isinstance(got, (torch.Tensor, np.ndarray)):
@@ -1050,6 +1063,9 @@ class _Expect:
     def type(self, got: Any, types_: type | tuple, what: str) -> None:
         """``isinstance(got, types_)``; a bool never passes for an int or a float."""
         wanted = types_ if isinstance(types_, tuple) else (types_,)
+        if not wanted or not all(isinstance(t, type) for t in wanted):
+            raise TypeError(expected_message("expect.type", "types_", "타입(type)이나 타입들의 튜플(예: (int, float))",
+                                             describe(types_)))
         ok = isinstance(got, wanted) and not (isinstance(got, bool) and bool not in wanted)
         if not ok:
             if got is None:
@@ -1069,6 +1085,10 @@ class _Expect:
     def raises(self, exc_type: type[BaseException], fn: Callable, *args: Any, what: str,
                match: str | None = None, **kwargs: Any) -> None:
         """Calling ``fn(*args, **kwargs)`` (a student function) raises ``exc_type``."""
+        if not (isinstance(exc_type, type) and issubclass(exc_type, BaseException)):
+            raise TypeError(expected_message("expect.raises", "exc_type", "예외 클래스(예: ValueError)", describe(exc_type)))
+        if not callable(fn):
+            raise TypeError(expected_message("expect.raises", "fn", "호출할 수 있는 객체(callable)", describe(fn)))
         try:
             fn(*args, **kwargs)
         except StudentError as err:

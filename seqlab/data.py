@@ -177,9 +177,7 @@ def build_vocab(sentences: Iterable[Sequence[str]], *, min_freq: int = 1, unk: b
     if sos_eos and not unk:
         raise ValueError(f"build_vocab: sos_eos=True에는 unk=True가 함께 필요합니다. 그래야 {SOS_TOKEN}/{EOS_TOKEN}의 "
                          f"id가 예약된 {josa(f'{SOS_ID}/{EOS_ID}', '으로')} 유지됩니다. 받은 값: unk={unk!r}")
-    if isinstance(min_freq, bool) or not isinstance(min_freq, int) or min_freq < 1:
-        given = str(min_freq) if isinstance(min_freq, int) and not isinstance(min_freq, bool) else describe(min_freq)
-        raise ValueError(expected_message("build_vocab", "min_freq", "1 이상의 정수(int)", given))
+    min_freq = check_int(min_freq, "min_freq", minimum=1, where="build_vocab")
     check_bool(unk, "unk", where="build_vocab")
     check_bool(sos_eos, "sos_eos", where="build_vocab")
     if isinstance(sentences, (str, bytes)) or isinstance(sentences, torch.Tensor):
@@ -208,7 +206,16 @@ def _as_int_lists(seqs: Iterable[Sequence[int]]) -> list[list[int]]:
         expected = "길이가 제각각인 정수 id 시퀀스들의 리스트"
         raise TypeError(f"{expected_message('pad_sequences', 'seqs', expected, describe(seqs))}. "
                         "텐서는 이미 패딩된 배치입니다")
-    return check_sequences(seqs, "seqs", where="pad_sequences")
+    if isinstance(seqs, (list, tuple)):
+        for k, s in enumerate(seqs):
+            if isinstance(s, (set, frozenset, dict)):  # no order: the tokens would come out shuffled
+                raise TypeError(f"pad_sequences: seqs의 시퀀스 [{k}]에는 순서가 있는 정수 id의 시퀀스(list, tuple, "
+                                f"1차원 텐서)가 와야 합니다. 받은 값: {type(s).__name__} {s!r}"[:300])
+    rows = check_sequences(seqs, "seqs", where="pad_sequences")
+    for k, r in enumerate(rows):
+        if r and min(r) < 0:
+            raise ValueError(f"pad_sequences: seqs의 시퀀스 [{k}]의 id {min(r)}: 토큰 id는 0 이상의 정수여야 합니다")
+    return rows
 
 
 def pad_sequences(
@@ -344,6 +351,10 @@ def check_padded_batch(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int
                          f"받은 가장 긴 길이: {int(lengths.max())}")
     mask = lengths_to_mask(lengths.cpu(), b.shape[1]).to(b.device)  # (B, L)
     is_pad = b == pad_id  # (B, L)
+    if bool(((b < 0) & ~is_pad).any()):
+        k = int(((b < 0) & ~is_pad).any(dim=1).nonzero()[0])
+        raise ValueError(f"{where}: 시퀀스 [{k}]에 음수인 {josa(f'id {int(b[k][(b[k] < 0) & ~is_pad[k]][0])}', '이')} 있습니다. "
+                         "토큰 id는 0 이상의 정수여야 합니다")
     if (is_pad & mask).any():
         k = int((is_pad & mask).any(dim=1).nonzero()[0])
         raise ValueError(f"{where}: 시퀀스 [{k}]의 처음 {int(lengths[k])}개 토큰(유효 길이) 안에 "

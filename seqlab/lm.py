@@ -20,6 +20,7 @@ size, ``d_h`` hidden size. Nothing in this module knows about Korean; the text l
 """
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 from collections.abc import Sequence
@@ -31,7 +32,7 @@ from torch import nn
 
 from .models import make_rnn
 from .repro import progress
-from .validation import check_bool, check_generator, check_ids, check_int, check_module, check_number, \
+from .validation import josa, check_bool, check_generator, check_ids, check_int, check_module, check_number, \
     check_positive, check_str, describe, expected_message
 
 __all__ = ["RecurrentLM", "generate", "next_token_probs", "bits_per_token", "perplexity",
@@ -106,6 +107,9 @@ class RecurrentLM(nn.Module):
             if not p.is_floating_point():
                 raise TypeError(f"{where}: state의 자료형(dtype)은 실수형(예: torch.float32)이어야 합니다. "
                                 f"받은 자료형: {p.dtype}")
+            if p.dtype != self.head.weight.dtype:
+                raise TypeError(f"{where}: state의 자료형(dtype)은 모델의 매개변수와 같은 "
+                                f"{josa(str(self.head.weight.dtype), '이어야')} 합니다. 받은 자료형: {p.dtype}")
             if p.device != self.head.weight.device:
                 dev = str(self.head.weight.device)
                 raise ValueError(f"{where}: state의 장치(device)가 모델과 다릅니다. 모델: {dev}, 받은 값: "
@@ -236,10 +240,9 @@ def generate(model: nn.Module, prefix, max_new_tokens: int, *, temperature: floa
     ids = _as_id_list(prefix)
     _check_int(max_new_tokens, "max_new_tokens", minimum=0, where="generate")
     check_bool(greedy, "greedy", where="generate")
-    if not greedy:
-        _check_temperature(temperature, "generate")  # validate temperature up front
-        if top_k is not None:
-            check_int(top_k, "top_k", minimum=1, where="generate")
+    _check_temperature(temperature, "generate")  # validated up front, also when greedy ignores it
+    if top_k is not None:
+        check_int(top_k, "top_k", minimum=1, where="generate")
     check_generator(generator, "generator", where="generate")
     if eos_id is not None:
         eos_id = check_int(eos_id, "eos_id", minimum=0, where="generate")
@@ -252,11 +255,7 @@ def generate(model: nn.Module, prefix, max_new_tokens: int, *, temperature: floa
     was_training = model.training
     model.eval()
     try:
-        logits, state = model(torch.tensor([ids], device=device))  # (1, T, V): read the prefix
-        if not (isinstance(logits, torch.Tensor) and logits.dim() == 3 and logits.shape[:2] == (1, len(ids))):
-            raise TypeError("generate: model(idx)의 반환값은 (logits, state)여야 하고, 모양 (1, T)인 idx에 대해 "
-                            f"logits의 모양은 (1, T, V) = (1, {len(ids)}, V)여야 합니다. "
-                            f"받은 logits: {describe(logits)}")
+        logits, state = _call_lm(model, torch.tensor([ids], device=device), None, "generate")  # (1, T, V)
         if eos_id is not None and eos_id >= logits.shape[-1]:
             raise _eos_error(eos_id, f"V={logits.shape[-1]}")
         new: list[int] = []
@@ -324,6 +323,8 @@ def bptt_batches(ids, batch_size: int, seq_len: int) -> list[tuple[torch.Tensor,
         stream = ids.long()
     else:
         stream = torch.tensor(_as_id_list(ids, "ids", "bptt_batches"), dtype=torch.long)
+    if stream.numel() and int(stream.min()) < 0:
+        raise ValueError(f"bptt_batches: ids의 토큰 id는 0 이상의 정수여야 합니다. 받은 음수 id: {int(stream.min())}")
     _check_int(batch_size, "batch_size", where="bptt_batches")
     _check_int(seq_len, "seq_len", where="bptt_batches")
     n = (stream.numel() - 1) // batch_size  # time steps per row
@@ -354,6 +355,31 @@ def detach_state(state):
     raise TypeError(expected_message("detach_state", "state", "텐서, 텐서의 튜플 또는 None", describe(state)))
 
 
+_LM_EXPECTED = "RecurrentLM처럼 forward(idx, state) -> (logits, state)인 언어 모델"
+
+
+def _call_lm(model: nn.Module, idx: torch.Tensor, state, where: str):
+    """``model(idx, state)``, checked: a model whose ``forward`` cannot take ``(idx, state)`` is named
+    as the wrong argument before it runs, and what it returns must be ``(logits (B, T, V), state)``.
+    An error raised inside the model's own code is left as it is."""
+    try:
+        signature = inspect.signature(model.forward)
+    except (TypeError, ValueError):  # no signature to read (a C function): just call it
+        signature = None
+    if signature is not None:
+        try:
+            signature.bind(idx, state)
+        except TypeError:
+            raise TypeError(expected_message(where, "model", _LM_EXPECTED,
+                                             f"forward{signature}인 {type(model).__name__} 모듈")) from None
+    out = model(idx, state)
+    if not (isinstance(out, tuple) and len(out) == 2 and isinstance(out[0], torch.Tensor) and out[0].dim() == 3
+            and out[0].shape[:2] == idx.shape):
+        raise TypeError(f"{where}: model(idx, state)의 반환값은 (logits, state)여야 하고, 모양 (B, T) = "
+                        f"{tuple(idx.shape)}인 idx에 대해 logits의 모양은 (B, T, V)여야 합니다. 받은 값: {describe(out)}")
+    return out
+
+
 def _model_device(model: nn.Module, where: str) -> torch.device:
     params = list(model.parameters())
     if not params:
@@ -381,13 +407,8 @@ def train_lm(model: RecurrentLM, ids, *, steps: int, batch_size: int = 32, seq_l
     """
     check_module(model, "model", where="train_lm")
     _check_int(steps, "steps", where="train_lm")
-    if clip is not None and not (isinstance(clip, (int, float)) and not isinstance(clip, bool) and clip > 0):
-        expected = "None 또는 0보다 큰 수(기울기 노름의 상한)"
-        if isinstance(clip, bool):
-            raise TypeError(expected_message("train_lm", "clip", expected, describe(clip)))
-        raise ValueError(expected_message("train_lm", "clip", expected, repr(clip)))
-    if clip is not None:
-        check_positive(clip, "clip", where="train_lm")
+    if clip is not None:  # None: no clipping
+        clip = check_positive(clip, "clip", where="train_lm")
     check_positive(lr, "lr", where="train_lm")
     check_str(desc, "desc", where="train_lm")
     device = _model_device(model, "train_lm")
@@ -401,7 +422,7 @@ def train_lm(model: RecurrentLM, ids, *, steps: int, batch_size: int = 32, seq_l
         if k == 0:
             state = None  # the stream starts over: no state to carry
         x, y = (t.to(device) for t in batches[k])  # (B, T), (B, T)
-        logits, state = model(x, detach_state(state))  # (B, T, V)
+        logits, state = _call_lm(model, x, detach_state(state), "train_lm")  # (B, T, V)
         loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
         opt.zero_grad()
         loss.backward()
@@ -427,7 +448,7 @@ def evaluate_lm(model: RecurrentLM, ids, *, batch_size: int = 16, seq_len: int =
     model.eval()
     total, count, state = 0.0, 0, None
     for x, y in batches:
-        logits, state = model(x.to(device), state)  # (B, T, V)
+        logits, state = _call_lm(model, x.to(device), state, "evaluate_lm")  # (B, T, V)
         total += nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.to(device).reshape(-1),
                                              reduction="sum").item()
         count += y.numel()

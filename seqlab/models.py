@@ -13,7 +13,8 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from .validation import check_bool, check_int, check_lengths, check_tensor, describe, expected_message, josa
+from .validation import check_bool, check_choice, check_int, check_lengths, check_number, check_tensor, describe, \
+    expected_message, josa
 
 __all__ = ["ScratchRNNCell", "ScratchLSTMCell", "ScratchGRUCell", "unroll", "last_real_state",
            "SequenceClassifier", "SequenceTagger", "make_rnn"]
@@ -22,6 +23,17 @@ __all__ = ["ScratchRNNCell", "ScratchLSTMCell", "ScratchGRUCell", "unroll", "las
 def _check_int(value, name: str, *, minimum: int | None = None, where: str | None = None) -> int:
     """``value`` must be an int (not a bool, not a float) and at least ``minimum``."""
     return check_int(value, name, minimum=minimum, where=where)
+
+
+def _check_dtype_of(x: torch.Tensor, name: str, module: nn.Module, *, where: str | None = None) -> None:
+    """A float tensor that meets ``module``'s weights must have their dtype (``x @ W`` of a float64
+    ``x`` and a float32 ``W`` is PyTorch's "mat1 and mat2 must have the same dtype")."""
+    param = next(module.parameters(), None)
+    if param is None or not param.is_floating_point() or x.dtype == param.dtype:
+        return
+    at = f"{where}: " if where else ""
+    raise TypeError(f"{at}{name}의 자료형(dtype)은 모델의 매개변수와 같은 {josa(str(param.dtype), '이어야')} 합니다. "
+                    f"받은 자료형: {x.dtype}. {name}.to({param.dtype})로 바꾸거나 모델을 같은 자료형으로 옮겨야 합니다")
 
 
 def _check_tensor(x, name: str, dim: int, layout: str, *, where: str | None = None) -> torch.Tensor:
@@ -74,6 +86,8 @@ class _ScratchCell(nn.Module):
         if h.shape != (x.shape[0], d_h):
             raise ValueError(f"{where}: h의 모양(shape)이 맞지 않습니다. 필요한 모양: (B, {d_h}) = ({x.shape[0]}, {d_h}), "
                              f"받은 모양: {tuple(h.shape)}")
+        _check_dtype_of(x, "x", self, where=where)
+        _check_dtype_of(h, "h", self, where=where)
 
 
 class ScratchRNNCell(_ScratchCell):
@@ -99,6 +113,10 @@ class ScratchLSTMCell(_ScratchCell):
         if not isinstance(c, torch.Tensor):
             raise TypeError(expected_message(where, "c", f"모양 (B, {self.hidden_size})인 텐서(torch.Tensor)",
                                              describe(c)))
+        if not c.is_floating_point():
+            raise TypeError(f"{where}: c의 자료형(dtype)은 실수형(예: torch.float32)이어야 합니다(모양 (B, {self.hidden_size})). "
+                            f"받은 자료형: {c.dtype}")
+        _check_dtype_of(c, "c", self, where=where)
         if c.shape != h.shape:
             raise ValueError(f"{where}: c의 모양(shape)은 {josa(f'h의 모양 {tuple(h.shape)}', '과')} 같아야 합니다. "
                              f"받은 모양: {tuple(c.shape)}")
@@ -134,6 +152,10 @@ def unroll(cell: nn.Module, x: torch.Tensor, state=None, *, batch_first: bool = 
     ``(outputs, last_state)`` with outputs ``(B, L, d_h)`` (or ``(L, B, d_h)``); the state is
     ``h`` or ``(h, c)`` for an LSTM cell.
     """
+    if isinstance(cell, nn.RNNBase):
+        raise TypeError(expected_message("unroll", "cell", "한 시간 단계씩 계산하는 순환 셀(nn.RNNCell, ScratchRNNCell 등)",
+                                         f"{type(cell).__name__} 모듈") + ". nn.RNN/nn.LSTM/nn.GRU는 이미 시퀀스 "
+                        "전체를 펼쳐서 계산하므로 그대로 호출해야 합니다")
     if not isinstance(cell, nn.Module) or not hasattr(cell, "hidden_size"):
         raise TypeError(expected_message("unroll", "cell", "순환 셀 모듈(nn.RNNCell, ScratchRNNCell 등)",
                                          describe(cell)))
@@ -145,9 +167,16 @@ def unroll(cell: nn.Module, x: torch.Tensor, state=None, *, batch_first: bool = 
     if isinstance(d_in, int) and x.shape[2] != d_in:
         raise ValueError(f"unroll: x의 마지막 축의 크기(특성 수)는 "
                          f"{josa(f'd_in = cell.input_size = {d_in}', '이어야')} 합니다. 받은 모양: {tuple(x.shape)}")
+    if not x.is_floating_point():
+        raise TypeError(f"unroll: x의 자료형(dtype)은 실수형(예: torch.float32)이어야 합니다(임베딩된 입력). "
+                        f"받은 자료형: {x.dtype}")
+    _check_dtype_of(x, "x", cell, where="unroll")
     xs = x if batch_first else x.transpose(0, 1)  # (B, L, d_in)
     B = xs.shape[0]
     lstm = isinstance(cell, (ScratchLSTMCell, nn.LSTMCell))
+    if lstm and state is not None and not (isinstance(state, (tuple, list)) and len(state) == 2):
+        raise TypeError(expected_message("unroll", "state", f"LSTM 셀의 (h, c) 튜플(둘 다 모양 (B, {cell.hidden_size}))",
+                                         describe(state)))
     if state is None:
         zeros = xs.new_zeros(B, cell.hidden_size)  # (B, d_h)
         state = (zeros, zeros.clone()) if lstm else zeros
@@ -194,6 +223,23 @@ def make_rnn(kind: str, input_size: int, hidden_size: int, **kwargs) -> nn.Modul
                         f"합니다. 받은 값: batch_first={kwargs['batch_first']!r}")
     input_size = _check_int(input_size, "input_size", minimum=1, where="make_rnn")
     hidden_size = _check_int(hidden_size, "hidden_size", minimum=1, where="make_rnn")
+    allowed = {"num_layers", "bias", "dropout", "bidirectional", "device", "dtype"} \
+        | ({"nonlinearity"} if kind == "rnn" else set()) | ({"proj_size"} if kind == "lstm" else set())
+    unknown = sorted(set(kwargs) - allowed)
+    if unknown:
+        raise TypeError(expected_message("make_rnn", "추가 인자(**kwargs)", f"{', '.join(sorted(allowed))} 중 하나",
+                                         ", ".join(unknown)))
+    if "num_layers" in kwargs:
+        kwargs["num_layers"] = _check_int(kwargs["num_layers"], "num_layers", minimum=1, where="make_rnn")
+    if "proj_size" in kwargs:
+        kwargs["proj_size"] = _check_int(kwargs["proj_size"], "proj_size", minimum=0, where="make_rnn")
+    for name in ("bias", "bidirectional"):
+        if name in kwargs:
+            check_bool(kwargs[name], name, where="make_rnn")
+    if "dropout" in kwargs:
+        kwargs["dropout"] = check_number(kwargs["dropout"], "dropout", minimum=0, maximum=1, where="make_rnn")
+    if "nonlinearity" in kwargs:
+        check_choice(kwargs["nonlinearity"], "nonlinearity", ("tanh", "relu"), where="make_rnn")
     return kinds[kind](input_size, hidden_size, batch_first=True, **kwargs)
 
 

@@ -27,14 +27,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import describe, expected_message
+from .validation import check_int, describe, expected_message
 
 __all__ = ["KneserNeyLM"]
-
-
-def _given(value) -> str:
-    """What was received: the number itself for an int, else its description."""
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else describe(value)
 
 
 def _as_ids(ids, vocab_size: int, name: str = "ids", where: str = "KneserNeyLM") -> list[int]:
@@ -43,12 +38,12 @@ def _as_ids(ids, vocab_size: int, name: str = "ids", where: str = "KneserNeyLM")
         if len(shape) != 1:
             raise ValueError(f"{where}: {name}에는 토큰 id의 1차원 시퀀스(모양 (N,))가 와야 합니다. 받은 모양: {shape}")
         ids = ids.tolist()
-    if isinstance(ids, (str, bytes)) or not hasattr(ids, "__iter__"):
+    if isinstance(ids, (str, bytes, set, frozenset, dict)) or not hasattr(ids, "__iter__"):
         raise TypeError(expected_message(where, name, "정수 토큰 id의 시퀀스", describe(ids)))
     out = list(ids)
     for k, t in enumerate(out):
-        if isinstance(t, bool) or not isinstance(t, int):
-            raise TypeError(expected_message(where, f"{name}의 항목 [{k}]", "정수(int) 토큰 id", describe(t)))
+        if type(t) is not int:  # the common case stays fast; NumPy ints and 0-d integer tensors are fine
+            t = out[k] = check_int(t, f"{name}의 항목 [{k}]", where=where)
         if not 0 <= t < vocab_size:
             raise ValueError(f"{where}: {name}의 항목 [{k}] = {t}: id는 어휘 범위 [0, vocab_size={vocab_size}) "
                              "안에 있어야 합니다")
@@ -70,6 +65,11 @@ def _check_discount(discount, where: str) -> float:
     return float(discount)
 
 
+#: Every k-gram is keyed by ``context_id * vocab_size + token`` in an int64: a larger vocabulary
+#: would overflow it (a vocabulary of 2**31 tokens is far beyond any text this module counts).
+_MAX_VOCAB = 2**31
+
+
 class KneserNeyLM:
     """Interpolated Kneser–Ney language model of every order ``1 .. max_order`` over token ids. (5장)
 
@@ -80,10 +80,8 @@ class KneserNeyLM:
     """
 
     def __init__(self, train_ids, vocab_size: int, max_order: int):
-        if isinstance(vocab_size, bool) or not isinstance(vocab_size, int) or vocab_size < 2:
-            raise ValueError(expected_message("KneserNeyLM", "vocab_size", "2 이상의 정수(int)", _given(vocab_size)))
-        if isinstance(max_order, bool) or not isinstance(max_order, int) or max_order < 1:
-            raise ValueError(expected_message("KneserNeyLM", "max_order", "1 이상의 정수(int)", _given(max_order)))
+        vocab_size = check_int(vocab_size, "vocab_size", minimum=2, maximum=_MAX_VOCAB, where="KneserNeyLM")
+        max_order = check_int(max_order, "max_order", minimum=1, where="KneserNeyLM")
         ids = _as_ids(train_ids, vocab_size, "train_ids")
         if len(ids) < 2:
             raise ValueError(f"KneserNeyLM: train_ids의 토큰 수는 {len(ids)}입니다. 빈도를 세려면 토큰이 적어도 "
@@ -129,9 +127,10 @@ class KneserNeyLM:
                                                     minlength=n_ctx))
 
     def _check_order(self, order, where: str) -> int:
-        if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= self.max_order:
+        order = check_int(order, "order", minimum=1, where=where)
+        if order > self.max_order:
             raise ValueError(expected_message(where, "order", f"[1, max_order={self.max_order}] 범위의 정수(int)",
-                                              _given(order)))
+                                              str(order)))
         return order
 
     def _lookup(self, k: int, ctx_ids: np.ndarray, tokens: np.ndarray) -> np.ndarray:
@@ -219,6 +218,8 @@ class KneserNeyLM:
         discount = _check_discount(discount, "KneserNeyLM.bits")
         if stats is None:
             stats = self._checked_stats(ids, "KneserNeyLM.bits")
+        else:
+            self._check_stats(stats, len(_as_ids(ids, self.vocab_size, "ids", "KneserNeyLM.bits")) - 1)
         return -np.log2(self._probs(stats, discount)).sum(axis=1)
 
     def token_bits(self, ids, order: int, discount: float) -> np.ndarray:
@@ -231,6 +232,18 @@ class KneserNeyLM:
     def stream_stats(self, ids) -> dict:
         """Counts looked up once for a stream, to pass to :meth:`bits` for many discounts."""
         return self._checked_stats(ids, "KneserNeyLM.stream_stats")
+
+    def _check_stats(self, stats, n_pred: int) -> None:
+        """``stats`` must come from :meth:`stream_stats` of this model, for a stream as long as ``ids``."""
+        want = (3, self.max_order + 1, n_pred)
+        ok = isinstance(stats, dict) and all(
+            isinstance(stats.get(kind), np.ndarray) and stats[kind].shape == want for kind in ("raw", "cont"))
+        if not ok:
+            shapes = {k: getattr(v, "shape", None) for k, v in stats.items()} if isinstance(stats, dict) \
+                else describe(stats)
+            raise ValueError(expected_message("KneserNeyLM.bits", "stats",
+                                              f"이 모델의 stream_stats(ids)가 돌려준 dict(키 'raw', 'cont', 모양 {want})",
+                                              str(shapes)))
 
     def _checked_stats(self, ids, where: str) -> dict:
         ids = _as_ids(ids, self.vocab_size, "ids", where)

@@ -131,9 +131,7 @@ def sample_numbers(count: int, split: str, *, min_digits: int = 1, max_digits: i
     if not 1 <= min_digits <= max_digits <= MAX_DIGITS:
         raise ValueError(f"sample_numbers: min_digits, max_digits에는 1 <= min_digits <= max_digits <= {MAX_DIGITS}인 "
                          f"정수가 와야 합니다. 받은 값: min_digits={min_digits}, max_digits={max_digits}")
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        given = str(count) if isinstance(count, int) and not isinstance(count, bool) else describe(count)
-        raise ValueError(expected_message("sample_numbers", "count", "1 이상의 정수(int)", given))
+    count = check_int(count, "count", minimum=1, where="sample_numbers")
     rng = random.Random(seed)
     lengths = list(range(min_digits, max_digits + 1))
     seen: set[str] = set()

@@ -20,11 +20,11 @@ import torch
 
 from .attention import SCORES, AttentionDecoder
 from .data import Vocab, build_vocab
-from .numbers import DIGITS_KO, number_pairs, sample_numbers
+from .numbers import DIGITS_KO, MAX_DIGITS, number_pairs, sample_numbers
 from .repro import progress
 from .seq2seq import EncoderDecoder, GRUDecoder, GRUEncoder, exact_match, free_running_logits, greedy_decode, \
     make_seq2seq_batch, masked_cross_entropy, token_accuracy
-from .validation import describe, expected_message
+from .validation import check_bool, check_int, check_positive, describe, expected_message
 
 __all__ = ["CHECKPOINT_DIR", "Config", "number_vocabs", "build_model", "train_model", "test_numbers",
            "evaluate", "save_checkpoint", "load_checkpoint", "LENGTH_BUCKETS", "EXPERIMENTS", "CONTROL"]
@@ -32,11 +32,6 @@ __all__ = ["CHECKPOINT_DIR", "Config", "number_vocabs", "build_model", "train_mo
 CHECKPOINT_DIR = Path(__file__).with_name("checkpoints")
 #: Source-length buckets (number of digits) for the accuracy-by-length table.
 LENGTH_BUCKETS = ((1, 3), (4, 6), (7, 9), (10, 12))
-
-
-def _given(value) -> str:
-    """What was received: a number as it is, anything else described."""
-    return repr(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else describe(value)
 
 
 @dataclass(frozen=True)
@@ -60,14 +55,14 @@ class Config:
             raise ValueError(expected_message("Config", "attention", f"{choices} 중 하나", repr(self.attention)))
         for name in ("steps", "batch_size", "d_w", "d_h", "max_digits"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(expected_message("Config", name, "1 이상의 정수(int)", _given(value)))
+            object.__setattr__(self, name, check_int(value, name, minimum=1, where="Config"))
         for name in ("lr", "clip"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
-                raise ValueError(expected_message("Config", name, "0보다 큰 유한한 실수", _given(value)))
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
-            raise TypeError(expected_message("Config", "seed", "정수(int)", describe(self.seed)))
+            object.__setattr__(self, name, check_positive(value, name, where="Config"))
+        object.__setattr__(self, "seed", check_int(self.seed, "seed", where="Config"))
+        if self.max_digits > MAX_DIGITS:
+            raise ValueError(expected_message("Config", "max_digits", f"[1, {MAX_DIGITS}] 범위의 정수(int)",
+                                              str(self.max_digits)) + f". 수 읽기는 {MAX_DIGITS}자리까지만 다룹니다")
         if self.d_h % 2:
             message = expected_message("Config", "d_h", "짝수", str(self.d_h))
             raise ValueError(f"{message}. 양방향 인코더가 방향마다 d_h // 2씩 씁니다")
@@ -97,8 +92,22 @@ def number_vocabs() -> tuple[Vocab, Vocab]:
     return src, tgt
 
 
+def _check_config(cfg, where: str) -> Config:
+    if not isinstance(cfg, Config):
+        raise TypeError(expected_message(where, "cfg", "Config(attention=..., seed=...) 객체", describe(cfg)))
+    return cfg
+
+
+def _check_model(model, where: str) -> EncoderDecoder:
+    if not isinstance(model, EncoderDecoder):
+        given = f"{type(model).__name__} 모듈" if isinstance(model, torch.nn.Module) else describe(model)
+        raise TypeError(expected_message(where, "model", "EncoderDecoder 모델(build_model(cfg)의 반환값)", given))
+    return model
+
+
 def build_model(cfg: Config) -> EncoderDecoder:
     """The encoder-decoder of 7장 (``attention="none"``) or 8장 (a score name). (7장, 8장)"""
+    _check_config(cfg, "build_model")
     src_v, tgt_v = number_vocabs()
     enc = GRUEncoder(len(src_v), d_w=cfg.d_w, d_h=cfg.d_h)
     if cfg.attention == "none":
@@ -114,6 +123,12 @@ def train_model(cfg: Config, *, desc: str | None = None, eval_every: int = 0, va
     :func:`seqlab.seq2seq.free_running_logits`) and the masked loss; gradients clipped to
     norm ``cfg.clip``. Returns ``(model, losses, val_curve)``; ``val_curve`` holds
     ``(step, exact match)`` on the validation split every ``eval_every`` steps (none if 0). (7장)"""
+    _check_config(cfg, "train_model")
+    if desc is not None and not isinstance(desc, str):
+        raise TypeError(expected_message("train_model", "desc", "None 또는 문자열(str)", describe(desc)))
+    check_int(eval_every, "eval_every", minimum=0, where="train_model")
+    check_int(val_size, "val_size", minimum=1, where="train_model")
+    check_bool(teacher_forcing, "teacher_forcing", where="train_model")
     torch.manual_seed(cfg.seed)
     model = build_model(cfg)
     src_v, tgt_v = number_vocabs()
@@ -153,11 +168,14 @@ def evaluate(model: EncoderDecoder, numbers: list[str], *, batch_size: int = 120
     """Greedy-decode ``numbers`` and score them. Returns ``{"exact", "token", "by_length":
     {(lo, hi): exact}, "correct": [bool per number]}``. The batches go to the model's device;
     the scores are computed on the CPU. (7장)"""
-    if isinstance(numbers, str) or not len(numbers):
+    _check_model(model, "evaluate")
+    if isinstance(numbers, (str, bytes)) or not isinstance(numbers, (list, tuple)):
+        raise TypeError(expected_message("evaluate", "numbers", "숫자 문자열의 비어 있지 않은 리스트",
+                                         describe(numbers)))
+    if not len(numbers):
         raise ValueError(expected_message("evaluate", "numbers", "숫자 문자열의 비어 있지 않은 리스트",
                                           describe(numbers)))
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(expected_message("evaluate", "batch_size", "1 이상의 정수(int)", _given(batch_size)))
+    batch_size = check_int(batch_size, "batch_size", minimum=1, where="evaluate")
     src_v, tgt_v = number_vocabs()
     device = next(model.parameters()).device
     correct, tok_hits, tok_total = [], 0, 0
@@ -182,13 +200,29 @@ def evaluate(model: EncoderDecoder, numbers: list[str], *, batch_size: int = 120
 def save_checkpoint(model: EncoderDecoder, cfg: Config, path: Path, **meta) -> None:
     """Half-precision weights (one flat vector, in ``state_dict`` order) plus the config and
     ``meta`` (e.g. the split used). (7장, 8장)"""
+    _check_model(model, "save_checkpoint")
+    _check_config(cfg, "save_checkpoint")
+    if not isinstance(path, (str, Path)):
+        raise TypeError(expected_message("save_checkpoint", "path", "파일 경로(str 또는 pathlib.Path)", describe(path)))
     flat = torch.cat([v.detach().flatten() for v in model.state_dict().values()]).to(torch.float16)
     torch.save({"config": asdict(cfg), "flat": flat, "meta": meta}, path)
 
 
 def load_checkpoint(path: str | Path) -> tuple[EncoderDecoder, Config, dict]:
     """Rebuild the model from a checkpoint file (weights cast back to float32). (7장, 8장)"""
-    blob = torch.load(path, map_location="cpu", weights_only=True)
+    if not isinstance(path, (str, Path)):
+        raise TypeError(expected_message("load_checkpoint", "path", "파일 경로(str 또는 pathlib.Path)", describe(path)))
+    try:
+        blob = torch.load(path, map_location="cpu", weights_only=True)
+    except OSError:
+        raise
+    except Exception as exc:  # not a file torch.save wrote: a pickle, zip or unpickling error
+        raise ValueError(f"load_checkpoint: {path}: save_checkpoint가 만든 체크포인트 파일로 읽을 수 없습니다"
+                         f"({type(exc).__name__})") from exc
+    if not (isinstance(blob, dict) and isinstance(blob.get("config"), dict) and isinstance(blob.get("flat"), torch.Tensor)
+            and isinstance(blob.get("meta", {}), dict)):
+        raise ValueError(f"load_checkpoint: {path}: save_checkpoint가 만든 체크포인트가 아닙니다. 키 'config', 'flat', "
+                         f"'meta'가 있는 dict여야 합니다. 받은 값: {describe(blob)}")
     cfg = Config(**blob["config"])
     model = build_model(cfg)
     flat, state, start = blob["flat"].float(), {}, 0
@@ -199,7 +233,7 @@ def load_checkpoint(path: str | Path) -> tuple[EncoderDecoder, Config, dict]:
         raise ValueError(f"load_checkpoint: {path}: 체크포인트에 든 수는 {flat.numel()}개인데 모델에 필요한 수는 "
                          f"{start}개입니다")
     model.load_state_dict(state)
-    return model.eval(), cfg, blob["meta"]
+    return model.eval(), cfg, blob.get("meta", {})
 
 
 def main(argv: list[str] | None = None) -> int:

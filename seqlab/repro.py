@@ -14,7 +14,7 @@ from typing import TypeVar
 import numpy as np
 import torch
 
-from .validation import describe, expected_message
+from .validation import check_int, describe, expected_message
 
 __all__ = ["seed_everything", "setup_notebook", "progress"]
 
@@ -23,11 +23,9 @@ T = TypeVar("T")
 
 def seed_everything(seed: int = 0) -> None:
     """Seed Python's ``random``, NumPy and PyTorch (CPU and every GPU)."""
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        if isinstance(seed, np.integer):
-            seed = int(seed)
-        else:
-            raise TypeError(expected_message("seed_everything", "seed", "정수(int)", describe(seed)))
+    seed = check_int(seed, "seed", where="seed_everything")
+    if not -(2**63) <= seed < 2**64:  # what torch.manual_seed can take
+        raise ValueError(expected_message("seed_everything", "seed", "[-2**63, 2**64) 범위의 정수(int)", str(seed)))
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)  # also seeds every CUDA device
@@ -42,11 +40,9 @@ def setup_notebook(seed: int = 0, *, threads: int = 1) -> torch.device:
     ``torch.use_deterministic_algorithms``, which costs two seconds of imports.)
     The device is ``cuda`` when a GPU is present, else ``cpu``.
     """
-    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-        given = str(threads) if isinstance(threads, int) and not isinstance(threads, bool) else describe(threads)
-        raise ValueError(expected_message("setup_notebook", "threads", "1 이상의 정수(int)", given))
-    os.environ.setdefault("PYTHONHASHSEED", str(seed))
-    seed_everything(seed)
+    threads = check_int(threads, "threads", minimum=1, where="setup_notebook")
+    seed_everything(seed)  # checks seed before anything is changed
+    os.environ.setdefault("PYTHONHASHSEED", str(int(seed)))
     torch.set_num_threads(threads)
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
@@ -60,9 +56,8 @@ def progress(iterable: Iterable[T], desc: str = "", total: int | None = None) ->
 
     if not isinstance(desc, str):
         raise TypeError(expected_message("progress", "desc", "문자열(str)", describe(desc)))
-    if total is not None and (isinstance(total, bool) or not isinstance(total, int) or total < 0):
-        given = str(total) if isinstance(total, int) and not isinstance(total, bool) else describe(total)
-        raise ValueError(expected_message("progress", "total", "0 이상의 정수(int) 또는 None", given))
+    if total is not None:
+        total = check_int(total, "total", minimum=0, where="progress")
     if not hasattr(iterable, "__iter__"):
         raise TypeError(expected_message("progress", "iterable", "반복할 수 있는 객체(range, list 등)", describe(iterable)))
     return iter(tqdm(

@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
+import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from .models import _check_dtype_of
 from .data import EOS_ID, PAD_ID, SOS_ID, Vocab, lengths_to_mask, pad_sequences
 from .validation import (check_ids, check_int, check_lengths, check_module, check_tensor, describe,
                          expected_message, josa)
@@ -203,6 +205,7 @@ class GRUDecoder(Decoder):
         if final.shape[-1] != self.d_h:
             raise ValueError(f"{where}: final(인코더의 마지막 은닉 상태)의 마지막 축 크기가 디코더의 d_h={self.d_h}에 "
                              f"맞지 않습니다. 받은 크기: {final.shape[-1]}(모양 {tuple(final.shape)})")
+        _check_dtype_of(final, "final", self, where=where)
         B = final.shape[0]
         check_tensor(memory, "memory", dtype="float", ndim=3, layout="(B, S, d_h)", where=where)
         check_tensor(src_mask, "src_mask", dtype="bool", ndim=2, layout="(B, S), 입력의 진짜 토큰이 True",
@@ -224,6 +227,10 @@ class GRUDecoder(Decoder):
             raise TypeError(expected_message(where, "state", "init_state(memory, final, src_mask)의 반환값인 "
                                              "딕셔너리(dict)", describe(state)))
         want = (1, tgt_in.shape[0], self.d_h)
+        if not state["h"].is_floating_point():
+            raise TypeError(f"{where}: state['h']의 자료형(dtype)은 실수형(예: torch.float32)이어야 합니다. "
+                            f"받은 자료형: {state['h'].dtype}")
+        _check_dtype_of(state["h"], "state['h']", self, where=where)
         if tuple(state["h"].shape) != want:
             raise ValueError(f"{where}: state['h']의 모양(shape)이 맞지 않습니다. tgt_in (B, T) = {tuple(tgt_in.shape)}에 "
                              f"필요한 모양: (1, B, d_h) = {want}, 받은 모양: {tuple(state['h'].shape)}. "
@@ -286,9 +293,7 @@ def masked_cross_entropy(logits: torch.Tensor, target: torch.Tensor, pad_id: int
         raise ValueError(expected_message("masked_cross_entropy", "target",
                                           f"모양 (B, T) = {tuple(logits.shape[:2])}인 LongTensor(torch.long)",
                                           describe(target)))
-    if isinstance(pad_id, bool) or not isinstance(pad_id, int):
-        raise TypeError(expected_message("masked_cross_entropy", "pad_id", "정수(int, -100 같은 음수도 됩니다)",
-                                         describe(pad_id)))
+    pad_id = check_int(pad_id, "pad_id", where="masked_cross_entropy")  # any int: -100 too
     mask = target != pad_id  # (B, T)
     if not mask.any():
         raise ValueError(f"masked_cross_entropy: target에 pad_id={pad_id}만 있어 손실을 계산할 위치가 없습니다")
@@ -324,8 +329,9 @@ def greedy_decode(model: EncoderDecoder, src: torch.Tensor, src_lengths: torch.T
     sequence is finished or after ``max_len`` steps.
     """
     _check_tokens(src, "src", where="greedy_decode")
-    if isinstance(max_len, bool) or not isinstance(max_len, int) or max_len < 1:
+    if isinstance(max_len, bool) or not isinstance(max_len, (int, np.integer)) or max_len < 1:
         raise ValueError(expected_message("greedy_decode", "max_len", "1 이상의 정수(int)", describe(max_len)))
+    max_len = int(max_len)
     if not isinstance(model, EncoderDecoder):
         raise TypeError(expected_message("greedy_decode", "model", "EncoderDecoder 모델", _given(model)))
     for name, v in (("sos_id", sos_id), ("eos_id", eos_id), ("pad_id", pad_id)):

@@ -26,7 +26,9 @@ def _gen(generator: torch.Generator | None, where: str) -> torch.Generator:
 
 
 def _int(value, name: str, where: str | None = None) -> int:
-    return check_int(value, name, where=where)
+    # torch.randint takes int64 bounds; no task needs anywhere near 2**31 tokens or steps
+    value = check_int(value, name, where=where)
+    return value if value < 2**31 else check_int(value, name, maximum=2**31 - 1, where=where)
 
 
 def _random_lengths(n: int, min_len: int, max_len: int, g: torch.Generator) -> list[int]:

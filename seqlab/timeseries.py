@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .validation import IdOutOfRangeError, check_int, describe, expected_message
+from .validation import IdOutOfRangeError, check_int, describe, expected_message, josa
 
 __all__ = [
     "load_msft",
@@ -81,6 +81,9 @@ def load_msft(start: str | None = "2010-01-01", end: str | None = None):
         except (TypeError, ValueError) as exc:
             raise ValueError(expected_message("load_msft", name, "'YYYY-MM-DD' 형식의 날짜 또는 None",
                                               describe(when))) from exc
+    if start is not None and end is not None and pd.Timestamp(start) > pd.Timestamp(end):
+        raise ValueError(expected_message("load_msft", "end", f"start={str(start)!r} 이후의 날짜", repr(str(end)))
+                         + ". 이대로면 빈 표가 나옵니다")
     path = _package_file("pmdarima", "datasets", "data", "msft.tar.gz")
     with tarfile.open(path) as tar:
         member = tar.extractfile("msft.csv")
@@ -116,7 +119,7 @@ def _prefix(where: str | None) -> str:
 def _as_series(data, name: str = "series", where: str | None = None) -> np.ndarray:
     """A float64 array of shape (L, F) from (L,) or (L, F) input; rejects NaN/inf and bad types."""
     expected = "모양 (L,) 또는 (L, F)인 수치 배열"
-    if isinstance(data, (str, bytes)) or data is None:
+    if isinstance(data, (str, bytes)) or data is None or _is_bool_data(data):
         raise TypeError(expected_message(where, name, expected, describe(data)))
     try:
         arr = np.asarray(data.detach().cpu() if hasattr(data, "detach") else data, dtype=np.float64)
@@ -137,13 +140,28 @@ def _as_series(data, name: str = "series", where: str | None = None) -> np.ndarr
     return arr
 
 
+def _is_bool_data(data) -> bool:
+    """True/False values are not measurements (``np.asarray(..., float)`` would make them 1.0/0.0)."""
+    if isinstance(data, (bool, np.bool_)):
+        return True
+    dtype = getattr(data, "dtype", None)
+    if dtype is not None:
+        return str(dtype) in ("bool", "torch.bool", "boolean")
+    if isinstance(data, (list, tuple)):
+        try:
+            return np.asarray(data).dtype == np.bool_
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
 def _as_int(value, name: str, minimum: int, where: str | None = None) -> int:
     return check_int(value, name, minimum=minimum, where=where)
 
 
 def _as_array(data, name: str, ndim: int | tuple[int, ...], shape_text: str,
               where: str | None = None) -> np.ndarray:
-    if isinstance(data, (str, bytes)) or data is None:
+    if isinstance(data, (str, bytes)) or data is None or _is_bool_data(data):
         raise TypeError(expected_message(where, name, f"모양 {shape_text}인 수치 배열", describe(data)))
     try:
         arr = np.asarray(data.detach().cpu() if hasattr(data, "detach") else data, dtype=np.float64)
@@ -258,6 +276,11 @@ class Scaler:
             offset, scale = data.min(axis=0), data.max(axis=0) - data.min(axis=0)
         else:
             offset, scale = data.mean(axis=0), data.std(axis=0)
+        if not (np.isfinite(offset).all() and np.isfinite(scale).all()):
+            col = int(np.argmin(np.isfinite(offset) & np.isfinite(scale)))
+            what = "최댓값 - 최솟값" if self.method == "minmax" else "평균이나 표준편차"
+            raise ValueError(f"Scaler.fit: train의 열 {col}에서 {josa(what, '이')} float64의 범위를 넘습니다(값이 너무 큽니다). "
+                             "먼저 값을 작은 단위로 바꿔야 합니다(예: 1e6으로 나누기)")
         self.offset_ = offset
         self.scale_ = np.where(scale > 0, scale, 1.0)  # a constant feature maps to 0 instead of NaN
         return self
@@ -357,6 +380,9 @@ class LinearAR:
         targets = _as_array(y, "y", (1, 2), "(N,) 또는 (N, H)", where="LinearAR.fit")
         if targets.ndim == 1:
             targets = targets[:, None]
+        if targets.shape[1] == 0:
+            raise ValueError(expected_message("LinearAR.fit", "y", "모양 (N,) 또는 (N, H)이고 H >= 1인 배열",
+                                              f"모양 {tuple(targets.shape)}"))
         if targets.shape[0] != data.shape[0]:
             raise ValueError(expected_message("LinearAR.fit", "y", f"X의 창 수와 같은 N={data.shape[0]}개의 행",
                                               f"행 {targets.shape[0]}개"))
@@ -398,7 +424,15 @@ def mae(y_true, y_pred) -> float:
 def rmse(y_true, y_pred) -> float:
     """Root mean squared error, in the units of the data (6장)."""
     a, b = _pair(y_true, y_pred, "rmse")
-    return float(math.sqrt(np.mean((a - b) ** 2)))
+    diff = a - b
+    top = float(np.max(np.abs(diff)))
+    if top == 0.0 or 1e-150 < top < 1e150:  # the squares stay normal floats
+        return float(math.sqrt(np.mean(diff ** 2)))
+    if not math.isfinite(top):  # y_true - y_pred itself overflowed
+        return math.inf
+    # huge errors would overflow when squared, tiny ones underflow: scale by the largest first
+    value = top * float(math.sqrt(np.mean((diff / top) ** 2)))
+    return value
 
 
 def mase(y_true, y_pred, train, season: int = 1) -> float:
@@ -478,6 +512,14 @@ def diebold_mariano(loss_a, loss_b, horizon: int = 1) -> tuple[float, float]:
     n = len(d)
     if horizon >= n:
         raise ValueError(expected_message("diebold_mariano", "horizon", f"원점의 수 N={n}보다 작은 정수", str(horizon)))
+    if not np.isfinite(d).all():
+        raise ValueError("diebold_mariano: loss_a - loss_b가 float64의 범위를 넘습니다(손실이 너무 큽니다)")
+    if np.all(d == d[0]):
+        raise ValueError("diebold_mariano: 손실의 차이(loss_a - loss_b)가 모든 원점에서 같습니다(상수). "
+                         "차이의 분산이 0이라 통계량을 정의할 수 없습니다")
+    # the statistic does not change when d is scaled; a power of two scales exactly and keeps the
+    # squares below from overflowing (huge losses) or underflowing (tiny ones)
+    d = np.ldexp(d, -int(np.frexp(np.max(np.abs(d)))[1]))
     centred = d - d.mean()
     lrv = float(centred @ centred) / n
     for k in range(1, horizon):
@@ -510,8 +552,10 @@ def block_bootstrap_ci(diff, block: int, *, n_boot: int = 2000, level: float = 0
     if n < 2 or block > n:
         raise ValueError("block_bootstrap_ci: diff에는 값이 2개 이상 있어야 하고, block에는 diff의 길이 N 이하의 "
                          f"정수가 와야 합니다. 받은 값: N={n}, block={block}")
-    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
+    if isinstance(level, (bool, np.bool_)) or not isinstance(level, numbers.Real) or not 0 < level < 1:
         raise ValueError(expected_message(where, "level", "(0, 1) 구간의 수", describe(level)))
+    level = float(level)
+    seed = _as_int(seed, "seed", 0, where=where)
     rng = np.random.default_rng(seed)
     n_blocks = -(-n // block)
     starts = rng.integers(0, n, size=(n_boot, n_blocks))  # (n_boot, n_blocks)

@@ -1,7 +1,10 @@
 """A small, explicit training loop, accuracy, and the long-dependency experiment of chapters 3-4."""
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
+
+import numpy as np
 
 import torch
 from torch import nn
@@ -33,9 +36,18 @@ def fit(model: nn.Module, make_batch: Callable[[int], tuple], loss_fn: Callable,
     check_callable(loss_fn, "loss_fn (loss_fn(output, target) -> 스칼라 손실)", where="fit")
     steps = check_int(steps, "steps", minimum=1, where="fit")
     if clip is not None:
-        clip = check_positive(clip, "clip (기울기 노름의 상한, 또는 None)", where="fit")
+        clip = check_positive(clip, "clip", where="fit")  # None: no clipping
     check_positive(lr, "lr", where="fit")
     check_str(desc, "desc", where="fit")
+    if device is not None:
+        try:
+            device = torch.device(device)
+        except (TypeError, RuntimeError) as exc:
+            raise ValueError(expected_message("fit", "device", "None 또는 장치(device) 이름('cpu', 'cuda' 등)이나 "
+                                              "torch.device", describe(device))) from exc
+    if not any(p.requires_grad for p in model.parameters()):
+        raise ValueError(expected_message("fit", "model", "학습할 매개변수가 있는 모듈",
+                                          f"학습할 매개변수가 하나도 없는 {type(model).__name__}"))
     if device is not None:
         model.to(device)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
@@ -48,6 +60,9 @@ def fit(model: nn.Module, make_batch: Callable[[int], tuple], loss_fn: Callable,
                                              describe(batch)))
         *inputs, target = (_to(v, device) for v in batch) if device is not None else batch
         loss = loss_fn(model(*inputs), target)
+        if not isinstance(loss, torch.Tensor) or loss.numel() != 1 or not loss.is_floating_point():
+            raise TypeError(expected_message("fit", "loss_fn(output, target)의 반환값", "원소가 하나인 실수 텐서(스칼라 손실)",
+                                             describe(loss)))
         opt.zero_grad()
         loss.backward()
         if clip is not None:
@@ -80,6 +95,14 @@ def accuracy(logits: torch.Tensor, target: torch.Tensor, ignore_index: int = -10
     keep = target != ignore_index
     if not keep.any():
         raise ValueError(f"accuracy: 채점할 위치가 없습니다. target의 모든 값이 ignore_index={ignore_index}입니다")
+    C = logits.shape[-1]
+    real = target[keep]
+    if bool(((real < 0) | (real >= C)).any()):
+        bad = int(real[(real < 0) | (real >= C)][0])
+        raise ValueError(f"accuracy: target의 클래스 id는 [0, C={C}) 범위에 있거나 ignore_index={ignore_index}여야 합니다. "
+                         f"받은 값: {bad}")
+    if logits.is_floating_point() and bool(torch.isnan(logits).any()):
+        raise ValueError("accuracy: logits에 NaN이 들어 있습니다. NaN의 argmax는 정해지지 않습니다")
     return (logits.argmax(-1)[keep] == target[keep]).float().mean().item()
 
 
@@ -97,7 +120,7 @@ def set_remember_bias(rnn: nn.Module, value: float) -> None:
     half of its state per step at first. Gers et al. (2000) and Jozefowicz et al. (2015) recommend
     +1 for the LSTM forget gate (the gate then starts near 0.73); 4장 also tries +3 (about 0.95).
     """
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(expected_message("set_remember_bias", "value", "실수(float)", describe(value)))
     value = check_number(value, "value", where="set_remember_bias")
     if isinstance(rnn, nn.LSTM):

@@ -57,6 +57,18 @@ def _grid(ax, batch_bl: torch.Tensor, lengths: torch.Tensor, pad_id: int, show_i
         ax.spines[side].set_visible(False)
 
 
+def _check_ax(ax, where: str) -> None:
+    from matplotlib.axes import Axes
+
+    if ax is not None and not isinstance(ax, Axes):
+        raise TypeError(expected_message(where, "ax", "None 또는 matplotlib의 Axes(예: plt.subplots()의 ax)", describe(ax)))
+
+
+def _check_title(title, where: str) -> None:
+    if title is not None and not isinstance(title, str):
+        raise TypeError(expected_message(where, "title", "None 또는 문자열(str)", describe(title)))
+
+
 def _as_batch_first(batch: torch.Tensor, lengths, batch_first: bool,
                     where: str) -> tuple[torch.Tensor, torch.Tensor]:
     if not isinstance(batch, torch.Tensor) or batch.dim() != 2:
@@ -64,6 +76,9 @@ def _as_batch_first(batch: torch.Tensor, lengths, batch_first: bool,
                                           describe(batch)))
     if not isinstance(batch_first, bool):
         raise TypeError(expected_message(where, "batch_first", "True 또는 False(bool)", describe(batch_first)))
+    if batch.is_floating_point() or batch.is_complex() or batch.dtype == torch.bool:
+        raise TypeError(f"{where}: batch의 자료형(dtype)은 정수형 토큰 id(예: torch.long)여야 합니다. "
+                        f"받은 자료형: {batch.dtype}")
     if isinstance(lengths, torch.Tensor):
         lengths = lengths.detach().cpu()
     b = batch if batch_first else batch.t()  # (B, L)
@@ -84,6 +99,8 @@ def plot_padded_batch(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int]
     import matplotlib.pyplot as plt
 
     _check_pad_id(pad_id, "plot_padded_batch")
+    _check_ax(ax, "plot_padded_batch")
+    _check_title(title, "plot_padded_batch")
     check_bool(show_ids, "show_ids", where="plot_padded_batch")
     b, lengths = _as_batch_first(batch, lengths, batch_first, "plot_padded_batch")
     if ax is None:
@@ -109,6 +126,7 @@ def plot_packing(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int], *, 
     from .data import packed_batch_sizes, sort_by_length
 
     _check_pad_id(pad_id, "plot_packing")
+    _check_title(title, "plot_packing")
     check_bool(show_ids, "show_ids", where="plot_packing")
     b, lengths = _as_batch_first(batch, lengths, batch_first, "plot_packing")
     sorted_lengths, sorted_idx, _ = sort_by_length(lengths)
@@ -141,6 +159,7 @@ def plot_lstm_cell(ax=None):
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch
 
+    _check_ax(ax, "plot_lstm_cell")
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.2))
     ax.set_xlim(0, 10)
@@ -212,6 +231,15 @@ def plot_attention(weights: torch.Tensor, src_tokens: Sequence[str], tgt_tokens:
             if isinstance(toks, str):
                 message += ". 문자열 하나는 먼저 토큰으로 나눠야 합니다(예: list(text))"
             raise TypeError(message)
+    for name, toks in (("src_tokens", src_tokens), ("tgt_tokens", tgt_tokens)):
+        for k, tok in enumerate(toks):
+            if not isinstance(tok, str):
+                raise TypeError(expected_message("plot_attention", f"{name}의 항목 [{k}]", "문자열 토큰(str)",
+                                                 describe(tok)))
+    if not bool(torch.isfinite(weights).all()):
+        raise ValueError("plot_attention: weights에 NaN이나 inf가 들어 있습니다. 어텐션 가중치는 0과 1 사이의 수여야 합니다")
+    _check_title(title, "plot_attention")
+    _check_ax(ax, "plot_attention")
     T, S = weights.shape
     if len(src_tokens) != S or len(tgt_tokens) != T:
         raise ValueError(f"plot_attention: weights의 모양 (T, S) = ({T}, {S})에 맞게 tgt_tokens에는 출력 토큰 "
@@ -231,9 +259,6 @@ def plot_attention(weights: torch.Tensor, src_tokens: Sequence[str], tgt_tokens:
 
 
 def _positive_int(value, name: str, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        given = str(value) if isinstance(value, int) and not isinstance(value, bool) else describe(value)
-        raise ValueError(expected_message(where, name, "1 이상의 정수(int)", given))
     return check_int(value, name, minimum=1, where=where)
 
 
@@ -244,6 +269,9 @@ def plot_unrolled_rnn(steps: int = 4, ax=None):
     from matplotlib.patches import FancyBboxPatch
 
     steps = _positive_int(steps, "steps", "plot_unrolled_rnn")
+    if steps > 50:
+        raise ValueError(expected_message("plot_unrolled_rnn", "steps", "[1, 50] 범위의 정수(그림의 칸 수)", str(steps)))
+    _check_ax(ax, "plot_unrolled_rnn")
     if ax is None:
         _, ax = plt.subplots(figsize=(1.9 * steps + 2.2, 3.2))
     ax.set_xlim(-0.2, 1.9 * steps + 1.6)
@@ -280,9 +308,11 @@ def plot_h_n_layout(num_layers: int = 2, num_dirs: int = 2, ax=None):
     from matplotlib.patches import Rectangle
 
     num_layers = _positive_int(num_layers, "num_layers", "plot_h_n_layout")
-    if isinstance(num_dirs, bool) or num_dirs not in (1, 2):
-        given = str(num_dirs) if isinstance(num_dirs, int) and not isinstance(num_dirs, bool) else describe(num_dirs)
-        raise ValueError(expected_message("plot_h_n_layout", "num_dirs", "1 또는 2", given))
+    if num_layers > 50:
+        raise ValueError(expected_message("plot_h_n_layout", "num_layers", "[1, 50] 범위의 정수(그림의 칸 수)",
+                                          str(num_layers)))
+    _check_ax(ax, "plot_h_n_layout")
+    num_dirs = check_int(num_dirs, "num_dirs", minimum=1, maximum=2, where="plot_h_n_layout")
     n = num_layers * num_dirs
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.55 * n + 1.6))

@@ -16,6 +16,7 @@ import re
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.pyplot  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch
@@ -26,6 +27,7 @@ from seqlab import data as D
 from seqlab import korean as K
 from seqlab import lm as LM
 from seqlab import models as M
+from seqlab import ngram as NG
 from seqlab import numbers as NUM
 from seqlab import repro as R
 from seqlab import seq2seq as S2S
@@ -392,13 +394,116 @@ BAD = [
      "src_tokens"),
     ("plot_unrolled_rnn-steps", lambda: VZ.plot_unrolled_rnn(0), ValueError, "steps"),
     ("plot_h_n_layout-dirs", lambda: VZ.plot_h_n_layout(2, 3), ValueError, "num_dirs"),
-    ("plot_h_n_layout-dirs-bool", lambda: VZ.plot_h_n_layout(2, True), ValueError, "num_dirs"),
+    ("plot_h_n_layout-dirs-bool", lambda: VZ.plot_h_n_layout(2, True), TypeError, "num_dirs"),
     # ---------------------------------------------------------------- repro
     ("seed_everything-float", lambda: R.seed_everything(1.5), TypeError, r"seed에는 정수\(int\)가 와야 합니다"),
     ("setup_notebook-threads", lambda: R.setup_notebook(threads=0), ValueError, "threads"),
     ("progress-desc", lambda: R.progress(range(3), desc=3), TypeError, "desc"),
     ("progress-total", lambda: R.progress(range(3), total=-1), ValueError, "total"),
     ("progress-iterable", lambda: R.progress(5), TypeError, "iterable"),
+    # ---------------------------------------------------------------- found by property probing
+    ("pad_sequences-negative-id", lambda: D.pad_sequences([[-1, 2]]), ValueError, "토큰 id는 0 이상"),
+    ("pad_sequences-set-item", lambda: D.pad_sequences([{1, 2}, [3]]), TypeError, r"시퀀스 \[0\]에는 순서가 있는"),
+    ("check_padded_batch-negative-id", lambda: D.check_padded_batch(torch.tensor([[-5, 0]]), [1]), ValueError,
+     "음수인 id -5가"),
+    ("ScratchRNNCell-x-float64", lambda: M.ScratchRNNCell(3, 4)(torch.zeros(2, 3, dtype=torch.float64),
+                                                               torch.zeros(2, 4)), TypeError,
+     r"x의 자료형\(dtype\)은 모델의 매개변수와 같은 torch.float32"),
+    ("ScratchLSTMCell-c-int", lambda: M.ScratchLSTMCell(3, 4)(torch.zeros(2, 3), (torch.zeros(2, 4),
+                                                                                  torch.zeros(2, 4, dtype=torch.long))),
+     TypeError, r"c의 자료형\(dtype\)은 실수형"),
+    ("unroll-nn.RNN", lambda: M.unroll(nn.RNN(3, 4), torch.zeros(2, 5, 3)), TypeError, "cell에는 한 시간 단계씩"),
+    ("unroll-lstm-state", lambda: M.unroll(nn.LSTMCell(3, 4), torch.zeros(2, 5, 3), torch.zeros(2, 4)), TypeError,
+     r"state에는 LSTM 셀의 \(h, c\) 튜플"),
+    ("unroll-x-float64", lambda: M.unroll(M.ScratchRNNCell(3, 4), torch.zeros(2, 5, 3, dtype=torch.float64)),
+     TypeError, r"x의 자료형\(dtype\)은 모델의 매개변수와 같은"),
+    ("make_rnn-unknown-kwarg", lambda: M.make_rnn("gru", 3, 4, foo=1), TypeError, r"추가 인자\(\*\*kwargs\)에는"),
+    ("make_rnn-num_layers-float", lambda: M.make_rnn("gru", 3, 4, num_layers=2.0), TypeError, "num_layers에는"),
+    ("make_rnn-dropout", lambda: M.make_rnn("gru", 3, 4, dropout=2.0), ValueError, "dropout에는"),
+    ("make_rnn-bidirectional-str", lambda: M.make_rnn("gru", 3, 4, bidirectional="yes"), TypeError,
+     "bidirectional에는 True 또는 False"),
+    ("RecurrentLM-state-float64", lambda: LM.RecurrentLM(10, 4, 6)(torch.tensor([[1, 2]]),
+                                                                 torch.zeros(1, 1, 6, dtype=torch.float64)),
+     TypeError, r"state의 자료형\(dtype\)은 모델의 매개변수와 같은"),
+    ("generate-greedy-temperature", lambda: LM.generate(LM.RecurrentLM(10, 4, 6), [1], 2, greedy=True, temperature=-1),
+     ValueError, "temperature에는 0보다 큰"),
+    ("generate-not-lm", lambda: LM.generate(nn.Linear(2, 2), [1, 2], 2), TypeError, "model에는 RecurrentLM처럼"),
+    ("evaluate_lm-not-lm", lambda: LM.evaluate_lm(nn.Linear(2, 2), list(range(1, 10)) * 5, batch_size=2), TypeError,
+     "model에는 RecurrentLM처럼"),
+    ("bptt_batches-negative", lambda: LM.bptt_batches([-1, 2, 3, 4], 1, 2), ValueError, "ids의 토큰 id는 0 이상"),
+    ("GRUDecoder-init-final-float64", lambda: _dec().init_state(torch.zeros(2, 3, 6), torch.zeros(2, 6, dtype=torch.float64),
+                                                              torch.ones(2, 3, dtype=torch.bool)), TypeError,
+     r"final의 자료형\(dtype\)은 모델의 매개변수와 같은"),
+    ("GRUDecoder-forward-state-int", lambda: _dec()(TGT, {"h": torch.zeros(1, 2, 6, dtype=torch.long)}), TypeError,
+     r"state\['h'\]의 자료형\(dtype\)은 실수형"),
+    ("DotScore-dtype-mix", lambda: A.DotScore()(torch.zeros(2, 1, 4, dtype=torch.float64), torch.zeros(2, 3, 4)),
+     TypeError, r"query의 자료형\(dtype\)과 keys의 자료형이 같아야"),
+    ("GeneralScore-float64", lambda: A.GeneralScore(4, 4)(torch.zeros(2, 1, 4, dtype=torch.float64),
+                                                         torch.zeros(2, 3, 4, dtype=torch.float64)), TypeError,
+     r"query의 자료형\(dtype\)은 모델의 매개변수와 같은"),
+    ("make_score-max_len", lambda: A.make_score("dot", 4, max_len="x"), TypeError, "max_len에는"),
+    ("AttentionDecoder-max_src_len", lambda: A.AttentionDecoder(8, score="dot", d_h=6, max_src_len=-5), ValueError,
+     "max_src_len에는 1 이상의"),
+    ("AttentionDecoder-state-keys", lambda: A.AttentionDecoder(9, score="dot", d_h=6, d_w=4)(TGT, {"h": torch.zeros(1, 2, 6)}),
+     TypeError, "state에는 init_state"),
+    ("attend-not-a-score", lambda: A.attend(nn.Linear(4, 4), torch.zeros(2, 1, 4), torch.zeros(2, 3, 4),
+                                            torch.ones(2, 3, dtype=torch.bool)), TypeError, "score에는 score"),
+    ("Scaler-overflow", lambda: TS.Scaler().fit(np.array([-1e308, 1e308])), ValueError, "float64의 범위를 넘습니다"),
+    ("LinearAR-y-H0", lambda: TS.LinearAR().fit(np.zeros((3, 2, 1)), np.zeros((3, 0))), ValueError, "H >= 1"),
+    ("make_windows-bool", lambda: TS.make_windows([True, False, True, True], 2), TypeError, "series에는"),
+    ("diebold_mariano-constant", lambda: TS.diebold_mariano([0.1] * 3, [0.0] * 3), ValueError, r"같습니다\(상수\)"),
+    ("block_bootstrap_ci-seed-neg", lambda: TS.block_bootstrap_ci(SERIES, 2, seed=-1), ValueError, "seed에는 0 이상"),
+    ("block_bootstrap_ci-seed-none", lambda: TS.block_bootstrap_ci(SERIES, 2, seed=None), TypeError, "seed에는"),
+    ("load_msft-start-after-end", lambda: TS.load_msft(start="2020-01-01", end="2010-01-01"), ValueError,
+     "end에는 start='2020-01-01' 이후의 날짜"),
+    ("fit-loss-not-tensor", lambda: TR.fit(nn.Linear(2, 2), lambda s: (torch.zeros(1, 2), torch.zeros(1, 2)),
+                                          lambda a, b: 3.0, steps=1, clip=None), TypeError,
+     r"loss_fn\(output, target\)의 반환값에는 원소가 하나인"),
+    ("fit-device", lambda: TR.fit(nn.Linear(2, 2), lambda s: (torch.zeros(1, 2), torch.zeros(1, 2)),
+                                  nn.functional.mse_loss, steps=1, clip=None, device="xpu9"), ValueError, "device에는"),
+    ("fit-no-parameters", lambda: TR.fit(nn.ReLU(), lambda s: (torch.zeros(1, 2), torch.zeros(1, 2)),
+                                         nn.functional.mse_loss, steps=1, clip=None), ValueError,
+     "model에는 학습할 매개변수가 있는"),
+    ("accuracy-target-range", lambda: TR.accuracy(torch.zeros(2, 3), torch.tensor([0, 7])), ValueError,
+     r"target의 클래스 id는 \[0, C=3\)"),
+    ("accuracy-nan", lambda: TR.accuracy(torch.full((2, 3), math.nan), torch.tensor([0, 1])), ValueError,
+     "logits에 NaN"),
+    ("KneserNeyLM-stats", lambda: __import__("seqlab.ngram").ngram.KneserNeyLM([1, 2, 3, 1], 4, 2).bits([1, 2], 0.5,
+                                                                                                    stats="x"),
+     ValueError, "stats에는 이 모델의 stream_stats"),
+    ("KneserNeyLM-ids-set", lambda: __import__("seqlab.ngram").ngram.KneserNeyLM({1, 2, 3}, 4, 2), TypeError,
+     "train_ids에는"),
+    ("KneserNeyLM-vocab-huge", lambda: __import__("seqlab.ngram").ngram.KneserNeyLM([1, 2], 10**19, 2), ValueError,
+     "vocab_size에는"),
+    ("majority_task-vocab-huge", lambda: TK.majority_task(2, vocab_size=2**63, generator=G()), ValueError,
+     "vocab_size에는 2147483647 이하의"),
+    ("seed_everything-huge", lambda: R.seed_everything(2**70), ValueError, r"seed에는 \[-2\*\*63, 2\*\*64\) 범위"),
+    ("build_model-cfg", lambda: RD.build_model("x"), TypeError, r"cfg에는 Config"),
+    ("train_model-eval_every", lambda: RD.train_model(RD.Config(steps=1, batch_size=2), eval_every=-1), ValueError,
+     "eval_every에는 0 이상"),
+    ("evaluate-model", lambda: RD.evaluate("x", ["12"]), TypeError, "model에는 EncoderDecoder"),
+    ("evaluate-numbers-none", lambda: RD.evaluate(_model(), None), TypeError, "numbers에는"),
+    ("save_checkpoint-cfg", lambda: RD.save_checkpoint(_model(), "c", "/tmp/x.pt"), TypeError, "cfg에는 Config"),
+    ("load_checkpoint-path", lambda: RD.load_checkpoint(5), TypeError, "path에는 파일 경로"),
+    ("plot_padded_batch-ax", lambda: VZ.plot_padded_batch(torch.tensor([[1, 0]]), [1], ax="x"), TypeError,
+     "ax에는 None 또는 matplotlib의 Axes"),
+    ("plot_padded_batch-float", lambda: VZ.plot_padded_batch(torch.tensor([[1.0, 0.0]]), [1]), TypeError,
+     r"batch의 자료형\(dtype\)은 정수형"),
+    ("plot_attention-token-int", lambda: VZ.plot_attention(torch.zeros(1, 2), [1, 2], ["a"]), TypeError,
+     r"src_tokens의 항목 \[0\]에는 문자열 토큰"),
+    ("plot_attention-nan", lambda: VZ.plot_attention(torch.full((1, 2), math.nan), ["a", "b"], ["a"]), ValueError,
+     "weights에 NaN"),
+    ("plot_unrolled_rnn-huge", lambda: VZ.plot_unrolled_rnn(10**9), ValueError, r"steps에는 \[1, 50\]"),
+    ("plot_lstm_cell-ax", lambda: VZ.plot_lstm_cell(ax="x"), TypeError, "ax에는"),
+    ("expect.close-atol", lambda: __import__("seqlab.checks").checks.expect.close(1.0, 1.0, "x", atol=math.nan),
+     ValueError, "atol에는 0 이상의 유한한"),
+    ("expect.close-want", lambda: __import__("seqlab.checks").checks.expect.close(1.0, None, "x"), TypeError,
+     "want에는 수"),
+    ("expect.shape-shape", lambda: __import__("seqlab.checks").checks.expect.shape(torch.zeros(2), 5, "x"), TypeError,
+     "shape에는 0 이상의 정수들의 튜플"),
+    ("expect.type-types", lambda: __import__("seqlab.checks").checks.expect.type(1, 5, "x"), TypeError, "types_에는"),
+    ("expect.raises-exc", lambda: __import__("seqlab.checks").checks.expect.raises(5, lambda: 1, what="x"), TypeError,
+     "exc_type에는 예외 클래스"),
 ]
 
 
@@ -533,3 +638,23 @@ def test_josa(word, particle, out):
 def test_josa_rejects_unknown_particle():
     with pytest.raises(ValueError, match="particle에는"):
         V.josa("값", "도")
+
+
+# --------------------------------------------------------------------- NumPy integers are integers
+I = np.int64
+
+
+@pytest.mark.parametrize("call", [
+    lambda: D.build_vocab([["a", "b"]], min_freq=I(1)),
+    lambda: NG.KneserNeyLM(np.array([1, 2, 3, 1, 2]), I(5), I(2)).next_token_probs([1], I(2), 0.75),
+    lambda: NUM.sample_numbers(I(2), "train"),
+    lambda: RD.Config(d_h=I(8), seed=I(1)),
+    lambda: R.setup_notebook(I(0), threads=I(1)),
+    lambda: list(R.progress(range(2), total=I(2))),
+    lambda: S2S.masked_cross_entropy(torch.zeros(1, 2, 3), torch.tensor([[1, 0]]), pad_id=I(0)),
+    lambda: VZ.plot_h_n_layout(I(2), I(1)),
+], ids=["build_vocab", "KneserNeyLM", "sample_numbers", "Config", "setup_notebook", "progress",
+        "masked_cross_entropy", "plot_h_n_layout"])
+def test_numpy_integers_are_accepted_as_ints(call):
+    call()  # a count read from an array (np.int64) is a valid int everywhere an int is asked for
+    matplotlib.pyplot.close("all")

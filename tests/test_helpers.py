@@ -38,7 +38,7 @@ def test_setup_notebook_bad_input(kwargs, err, msg):
 
 @pytest.mark.parametrize("kwargs, err, msg", [
     ({"iterable": range(3), "desc": 3}, TypeError, r"progress: desc에는 문자열\(str\)이 와야 합니다\. 받은 값: int 3"),
-    ({"iterable": range(3), "total": -1}, ValueError, r"total에는 0 이상의 정수\(int\) 또는 None이 와야 합니다\. 받은 값: -1"),
+    ({"iterable": range(3), "total": -1}, ValueError, r"progress: total에는 0 이상의 정수\(int\)가 와야 합니다\. 받은 값: -1"),
     ({"iterable": 5}, TypeError, r"iterable에는 반복할 수 있는 객체\(range, list 등\)가 와야 합니다\. 받은 값: int 5"),
 ])
 def test_progress_bad_input(kwargs, err, msg):

@@ -210,7 +210,7 @@ def test_train_lm_learns_a_repeating_stream_and_evaluates():
     assert len(hist.losses) == len(hist.grad_norms) == 60
     assert before > 1.0 and after < 0.1
     assert not lm.training
-    with pytest.raises(ValueError, match=r"clip에는 None 또는 0보다 큰 수\(기울기 노름의 상한\)가 와야"):
+    with pytest.raises(ValueError, match=r"train_lm: clip에는 0보다 큰 유한한 실수가 와야"):
         train_lm(lm, ids, steps=1, clip=0)
 
 

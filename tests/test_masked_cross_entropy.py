@@ -62,5 +62,5 @@ def test_bad_input_names_the_problem():
     with pytest.raises(ValueError, match=r"logits에는 모양 \(B, T, V\)인 실수형\(float\) 텐서가 와야 합니다\. "
                                          r"받은 값: torch\.int64 텐서"):
         masked_cross_entropy(logits.long(), target, pad_id=0)
-    with pytest.raises(TypeError, match=r"pad_id에는 정수\(int, -100 같은 음수도 됩니다\)가 와야 합니다\. 받은 값: float 0\.0"):
+    with pytest.raises(TypeError, match=r"masked_cross_entropy: pad_id에는 정수\(int\)가 와야 합니다\. 받은 값: float 0\.0"):
         masked_cross_entropy(logits, target, pad_id=0.0)

@@ -92,7 +92,7 @@ def test_an_order_longer_than_the_training_stream_falls_back_to_the_orders_below
 
 
 def test_bad_input_names_the_problem():
-    with pytest.raises(ValueError, match=r"vocab_size에는 2 이상의 정수\(int\)가 와야 합니다\. 받은 값: 1"):
+    with pytest.raises(ValueError, match=r"vocab_size에는 \[2, 2147483648\] 범위의 정수\(int\)가 와야 합니다\. 받은 값: 1"):
         KneserNeyLM([0, 1], 1, 2)
     with pytest.raises(ValueError, match=r"max_order에는 1 이상의 정수\(int\)가 와야 합니다\. 받은 값: 0"):
         KneserNeyLM([0, 1], 2, 0)

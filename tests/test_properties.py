@@ -327,3 +327,38 @@ def test_fuzzed_bad_input_raises_only_type_or_value_errors(name):
             assert "torch" not in type(exc).__module__
 
     run()
+
+
+# ------------------------------------------------------------------ regressions found by probing
+@FAST
+@given(st.floats(min_value=-300, max_value=300), st.lists(st.floats(-10, 10), min_size=1, max_size=8))
+def test_rmse_is_scale_equivariant_for_huge_and_tiny_errors(exponent, errors):
+    """rmse(c * e, 0) == c * rmse(e, 0), also where the squares over- or underflow a float64."""
+    e = np.array(errors)
+    scale = 2.0 ** round(exponent * 3.3)  # a power of two scales exactly
+    base = TS.rmse(e, np.zeros_like(e))
+    assert TS.rmse(e * scale, np.zeros_like(e)) == pytest.approx(base * scale, rel=1e-12, abs=0)
+
+
+def test_rmse_of_huge_errors_is_finite():
+    assert TS.rmse([1e200], [-1e200]) == pytest.approx(2e200)
+    assert TS.rmse([1e-200], [0.0]) == pytest.approx(1e-200)
+
+
+@FAST
+@given(st.lists(st.floats(-10, 10), min_size=4, max_size=12), st.integers(-1000, 1000))
+def test_diebold_mariano_is_scale_invariant(losses, exponent):
+    """The statistic of c * (loss_a - loss_b) is that of the differences themselves, for huge and tiny c."""
+    a = np.array(losses)
+    if np.all(a == a[0]):
+        return
+    b = np.zeros_like(a)
+    scale = 2.0 ** exponent
+    if not np.isfinite(a * scale).all() or (a * scale / scale != a).any():
+        return  # over- or underflows the data itself
+    assert TS.diebold_mariano(a * scale, b) == pytest.approx(TS.diebold_mariano(a, b), rel=1e-9)
+
+
+def test_diebold_mariano_constant_difference_is_an_error_not_a_huge_statistic():
+    with pytest.raises(ValueError, match="상수"):
+        TS.diebold_mariano([0.3] * 7, [0.1] * 7)  # 0.3 - 0.1 is the same float everywhere

@@ -37,8 +37,8 @@ def test_figures_accept_lengths_as_list_and_numpy():
 @pytest.mark.parametrize("call, err, msg", [
     (lambda: plot_unrolled_rnn(steps=0), ValueError,
      r"^plot_unrolled_rnn: steps에는 1 이상의 정수\(int\)가 와야 합니다\. 받은 값: 0$"),
-    (lambda: plot_h_n_layout(num_dirs=3), ValueError, r"num_dirs에는 1 또는 2가 와야 합니다\. 받은 값: 3"),
-    (lambda: plot_h_n_layout(num_layers=1.5), ValueError,
+    (lambda: plot_h_n_layout(num_dirs=3), ValueError, r"num_dirs에는 \[1, 2\] 범위의 정수\(int\)가 와야 합니다\. 받은 값: 3"),
+    (lambda: plot_h_n_layout(num_layers=1.5), TypeError,
      r"num_layers에는 1 이상의 정수\(int\)가 와야 합니다\. 받은 값: float 1\.5"),
     (lambda: plot_padded_batch(torch.zeros(2, 3, dtype=torch.long), [4, 1]), ValueError,
      r"lengths의 길이는 1 이상 L=3\(패딩된 길이\) 이하여야 합니다\. 받은 값: \[4, 1\]"),
