@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import torch
 
 from .validation import (IdOutOfRangeError, UnknownTokenError, check_bool, check_ids, check_int, check_lengths,
-                         check_sequences, check_tensor, check_tokens, describe, expected_message, josa)
+                         check_sequences, check_size, check_tensor, check_tokens, describe, expected_message, josa)
 
 __all__ = [
     "TOY_BATCH",
@@ -267,6 +267,7 @@ def pad_sequences(
     if vocab_size is not None and not 0 <= pad_id < vocab_size:
         raise ValueError(expected_message("pad_sequences", "pad_id", f"어휘 범위 [0, vocab_size={vocab_size}) 안의 정수",
                                           str(pad_id)))
+    check_size(len(rows) * max_len, f"배치 (B, L) = ({len(rows)}, {max_len})", where="pad_sequences")
     batch = torch.full((len(rows), max_len), pad_id, dtype=torch.long)  # (B, L)
     for k, r in enumerate(rows):
         batch[k, : len(r)] = torch.tensor(r, dtype=torch.long)
@@ -317,9 +318,28 @@ def lengths_to_mask(lengths: torch.Tensor | Sequence[int], max_len: int | None =
     elif max_len < longest:
         raise ValueError(expected_message("lengths_to_mask", "max_len", f"lengths의 가장 긴 길이({longest}) 이상의 정수",
                                           str(max_len)))
+    check_size(lengths.numel() * max_len, f"마스크 (B, L) = ({lengths.numel()}, {max_len})", where="lengths_to_mask")
     steps = torch.arange(max_len, device=lengths.device)  # (L,)
     mask = steps.unsqueeze(0) < lengths.unsqueeze(1)  # (B, L)
     return mask if batch_first else mask.t()
+
+
+def _check_padding_agrees(b: torch.Tensor, lengths: torch.Tensor, pad_id: int, where: str) -> None:
+    """``b (B, L)`` holds ``pad_id`` exactly at and after each row's length (and no negative id)."""
+    mask = lengths_to_mask(lengths.cpu(), b.shape[1]).to(b.device)  # (B, L)
+    is_pad = b == pad_id  # (B, L)
+    if bool(((b < 0) & ~is_pad).any()):
+        k = int(((b < 0) & ~is_pad).any(dim=1).nonzero()[0])
+        raise ValueError(f"{where}: 시퀀스 [{k}]에 음수인 {josa(f'id {int(b[k][(b[k] < 0) & ~is_pad[k]][0])}', '이')} 있습니다. "
+                         "토큰 id는 0 이상의 정수여야 합니다")
+    if (is_pad & mask).any():
+        k = int((is_pad & mask).any(dim=1).nonzero()[0])
+        raise ValueError(f"{where}: 시퀀스 [{k}]의 처음 {int(lengths[k])}개 토큰(유효 길이) 안에 "
+                         f"{josa(f'pad_id={pad_id}', '이')} 있습니다. lengths의 길이와 패딩이 서로 맞지 않습니다")
+    if (~is_pad & ~mask).any():
+        k = int((~is_pad & ~mask).any(dim=1).nonzero()[0])
+        raise ValueError(f"{where}: 시퀀스 [{k}]의 유효 길이 {int(lengths[k])} 뒤에 진짜 토큰이 있습니다. "
+                         "lengths의 길이와 패딩이 서로 맞지 않습니다")
 
 
 def check_padded_batch(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int], *,
@@ -349,20 +369,7 @@ def check_padded_batch(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int
     if int(lengths.max()) > b.shape[1]:
         raise ValueError(f"{where}: lengths의 길이는 패딩된 길이 L={b.shape[1]} 이하여야 합니다. "
                          f"받은 가장 긴 길이: {int(lengths.max())}")
-    mask = lengths_to_mask(lengths.cpu(), b.shape[1]).to(b.device)  # (B, L)
-    is_pad = b == pad_id  # (B, L)
-    if bool(((b < 0) & ~is_pad).any()):
-        k = int(((b < 0) & ~is_pad).any(dim=1).nonzero()[0])
-        raise ValueError(f"{where}: 시퀀스 [{k}]에 음수인 {josa(f'id {int(b[k][(b[k] < 0) & ~is_pad[k]][0])}', '이')} 있습니다. "
-                         "토큰 id는 0 이상의 정수여야 합니다")
-    if (is_pad & mask).any():
-        k = int((is_pad & mask).any(dim=1).nonzero()[0])
-        raise ValueError(f"{where}: 시퀀스 [{k}]의 처음 {int(lengths[k])}개 토큰(유효 길이) 안에 "
-                         f"{josa(f'pad_id={pad_id}', '이')} 있습니다. lengths의 길이와 패딩이 서로 맞지 않습니다")
-    if (~is_pad & ~mask).any():
-        k = int((~is_pad & ~mask).any(dim=1).nonzero()[0])
-        raise ValueError(f"{where}: 시퀀스 [{k}]의 유효 길이 {int(lengths[k])} 뒤에 진짜 토큰이 있습니다. "
-                         "lengths의 길이와 패딩이 서로 맞지 않습니다")
+    _check_padding_agrees(b, lengths, pad_id, where)
 
 
 def packed_batch_sizes(lengths: torch.Tensor | Sequence[int]) -> torch.Tensor:
@@ -371,5 +378,7 @@ def packed_batch_sizes(lengths: torch.Tensor | Sequence[int]) -> torch.Tensor:
     Entry ``t`` counts the sequences that still have a token at time step ``t``.
     """
     lengths = check_lengths(lengths, where="packed_batch_sizes")
+    check_size(lengths.numel() * int(lengths.max()), f"비교 표 (L, B) = ({int(lengths.max())}, {lengths.numel()})",
+               where="packed_batch_sizes")
     steps = torch.arange(int(lengths.max()))  # (L,)
     return (lengths.unsqueeze(0) > steps.unsqueeze(1)).sum(dim=1)  # (L,)

@@ -10,6 +10,7 @@ function takes them as arguments, so nothing assumes ``pad_id == 0``.
 """
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -249,6 +250,14 @@ class EncoderDecoder(nn.Module):
         super().__init__()
         check_module(encoder, "encoder", where="EncoderDecoder")
         check_module(decoder, "decoder", where="EncoderDecoder")
+        try:
+            inspect.signature(encoder.forward).bind(None, None)
+        except TypeError:
+            raise TypeError(expected_message("EncoderDecoder", "encoder",
+                                             "Encoder 인터페이스를 따르는 모듈(forward(src, src_lengths) -> (memory, final))",
+                                             _given(encoder))) from None
+        except ValueError:  # no signature to read: trust it
+            pass
         if not callable(getattr(decoder, "init_state", None)):
             raise TypeError(expected_message("EncoderDecoder", "decoder",
                                              "Decoder 인터페이스를 따르는 모듈(init_state, forward 메서드)",
@@ -261,7 +270,11 @@ class EncoderDecoder(nn.Module):
         _check_tokens(src, "src", where="EncoderDecoder")
         lengths = check_lengths(src_lengths, "src_lengths", batch_size=src.shape[0], max_len=src.shape[1],
                                 cpu=True, where="EncoderDecoder")
-        memory, final = self.encoder(src, src_lengths)  # (B, S, d_h), (B, d_h)
+        out = self.encoder(src, src_lengths)  # (memory (B, S, d_h), final (B, d_h))
+        if not (isinstance(out, tuple) and len(out) == 2 and all(isinstance(t, torch.Tensor) for t in out)):
+            raise TypeError("EncoderDecoder: encoder(src, src_lengths)의 반환값은 텐서 두 개의 튜플 "
+                            f"(memory (B, S, d_h), final (B, d_h))이어야 합니다. 받은 값: {describe(out)}")
+        memory, final = out
         src_mask = lengths_to_mask(lengths, src.shape[1]).to(src.device)  # (B, S), True = real
         return self.decoder.init_state(memory, final, src_mask)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import torch
 
 from .data import pad_sequences
-from .validation import check_generator, check_int, expected_message
+from .validation import check_generator, check_int, check_size, expected_message
 
 __all__ = ["majority_task", "running_majority_task", "first_token_task"]
 
@@ -38,6 +38,7 @@ def _random_lengths(n: int, min_len: int, max_len: int, g: torch.Generator) -> l
         raise ValueError(expected_message(where, "min_len, max_len", "1 <= min_len <= max_len인 두 정수",
                                           f"min_len={min_len}, max_len={max_len}"))
     check_int(n, "n", minimum=1, where=where)
+    check_size(n * max_len, f"배치 (B, L) = ({n}, {max_len})", where=where)
     return torch.randint(min_len, max_len + 1, (n,), generator=g).tolist()
 
 
@@ -85,6 +86,7 @@ def first_token_task(n: int, length: int, *, vocab_size: int = 10,
     if length < 1 or vocab_size < 4:
         raise ValueError(f"{where}: length에는 1 이상, vocab_size에는 4 이상의 정수가 와야 합니다. "
                          f"받은 값: length={length}, vocab_size={vocab_size}")
+    check_size(n * length, f"배치 (B, length) = ({n}, {length})", where=where)
     labels = torch.randint(0, 2, (n,), generator=g)  # (B,)
     noise = torch.randint(3, vocab_size, (n, length - 1), generator=g)  # (B, length-1)
     batch = torch.cat([(labels + 1).unsqueeze(1), noise], dim=1)  # (B, length)

@@ -63,6 +63,8 @@ __all__ = [
     "check_module",
     "check_generator",
     "check_callable",
+    "check_size",
+    "MAX_ELEMENTS",
 ]
 
 
@@ -539,3 +541,16 @@ def check_callable(fn: Any, name: str, *, where: str | None = None):
     if not callable(fn):
         raise _type_error(where, name, "호출할 수 있는 객체(callable)", fn)
     return fn
+
+
+# ------------------------------------------------------------------------------------ sizes
+MAX_ELEMENTS = 2**28  # 268,435,456 values: 2 GiB of int64, far beyond any batch in the course
+
+
+def check_size(count: int, what: str, *, where: str | None = None, limit: int = MAX_ELEMENTS) -> int:
+    """Refuse to build a tensor of ``count`` values when that is over ``limit``: a typo such as
+    ``max_len=10**12`` gets a named error instead of an out-of-memory crash of the kernel."""
+    if count > limit:
+        raise ValueError(f"{_where(where)}{what}의 원소가 {count:,}개가 됩니다. 이 도우미는 {limit:,}개"
+                         f"(int64로 {limit * 8 / 2**30:.0f} GiB)까지만 만듭니다. 크기 인자를 확인해야 합니다")
+    return count

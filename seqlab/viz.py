@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 import torch
 
+from .data import _check_padding_agrees
 from .validation import check_bool, check_int, check_lengths, check_tensor, describe, expected_message
 
 __all__ = ["use_korean_font", "plot_padded_batch", "plot_packing", "plot_lstm_cell", "plot_unrolled_rnn",
@@ -103,6 +104,7 @@ def plot_padded_batch(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int]
     _check_title(title, "plot_padded_batch")
     check_bool(show_ids, "show_ids", where="plot_padded_batch")
     b, lengths = _as_batch_first(batch, lengths, batch_first, "plot_padded_batch")
+    _check_padding_agrees(b, lengths, pad_id, "plot_padded_batch")  # draw only what is consistent
     if ax is None:
         _, ax = plt.subplots(figsize=(max(4.0, 0.42 * b.shape[1]), max(2.0, 0.35 * b.shape[0] + 0.8)))
     _grid(ax, b, lengths, pad_id, show_ids)
@@ -129,6 +131,7 @@ def plot_packing(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int], *, 
     _check_title(title, "plot_packing")
     check_bool(show_ids, "show_ids", where="plot_packing")
     b, lengths = _as_batch_first(batch, lengths, batch_first, "plot_packing")
+    _check_padding_agrees(b, lengths, pad_id, "plot_packing")
     sorted_lengths, sorted_idx, _ = sort_by_length(lengths)
     sb = b[sorted_idx]  # (B, L), longest first
     sizes = packed_batch_sizes(sorted_lengths)  # (L_max,)

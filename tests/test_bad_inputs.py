@@ -658,3 +658,37 @@ I = np.int64
 def test_numpy_integers_are_accepted_as_ints(call):
     call()  # a count read from an array (np.int64) is a valid int everywhere an int is asked for
     matplotlib.pyplot.close("all")
+
+
+# --------------------------------------------------------------------- sizes that would exhaust memory
+@pytest.mark.parametrize("call, fragment", [
+    (lambda: D.pad_sequences([[1, 2]], max_len=10**12), r"pad_sequences: 배치 \(B, L\) = \(1, 1000000000000\)의 원소가"),
+    (lambda: D.lengths_to_mask([2], max_len=10**12), r"lengths_to_mask: 마스크 \(B, L\)"),
+    (lambda: D.packed_batch_sizes([10**12]), "packed_batch_sizes: 비교 표"),
+    (lambda: TK.majority_task(10**5, max_len=10**5, generator=G().manual_seed(0)), r"majority_task: 배치 \(B, L\)"),
+    (lambda: TK.first_token_task(10**5, 10**5, generator=G().manual_seed(0)), r"first_token_task: 배치 \(B, length\)"),
+], ids=["pad_sequences", "lengths_to_mask", "packed_batch_sizes", "majority_task", "first_token_task"])
+def test_a_huge_size_is_named_before_memory_runs_out(call, fragment):
+    with pytest.raises(ValueError, match=fragment + ".*까지만 만듭니다"):
+        call()
+
+
+def test_an_encoder_without_the_interface_is_named():
+    with pytest.raises(TypeError, match=r"EncoderDecoder: encoder에는 Encoder 인터페이스를 따르는 모듈"):
+        S2S.EncoderDecoder(nn.Linear(2, 2), _dec())
+
+    class OneOutput(nn.Module):
+        def forward(self, src, src_lengths):
+            return torch.zeros(src.shape[0], 6)
+
+    model = S2S.EncoderDecoder(OneOutput(), _dec())
+    with pytest.raises(TypeError, match=r"encoder\(src, src_lengths\)의 반환값은 텐서 두 개의 튜플"):
+        model(SRC, SRC_LEN, TGT)
+
+
+def test_figures_refuse_lengths_that_disagree_with_the_padding():
+    batch = torch.tensor([[3, 4, 0], [5, 6, 7]])  # (B=2, L=3): the second row has 3 real tokens
+    for plot in (VZ.plot_padded_batch, VZ.plot_packing):
+        with pytest.raises(ValueError, match=r"시퀀스 \[1\]의 유효 길이 2 뒤에 진짜 토큰이 있습니다"):
+            plot(batch, [2, 2])
+    matplotlib.pyplot.close("all")
