@@ -23,9 +23,8 @@ import torch
 from torch import nn
 
 from .data import PAD_ID
-from .models import _check_dtype_of
 from .seq2seq import GRUDecoder
-from .validation import check_int, check_module, check_tensor, describe, expected_message
+from .validation import check_dtype_matches, check_int, check_module, check_tensor, describe, expected_message
 
 __all__ = [
     "DotScore",
@@ -99,7 +98,7 @@ class GeneralScore(nn.Module):
 
     def forward(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
         _check_qk(query, keys, "GeneralScore")
-        _check_dtype_of(query, "query", self, where="GeneralScore")
+        check_dtype_matches(query, "query", self, where="GeneralScore")
         _check_size("GeneralScore", "query (B, T, d_q)", query.shape[-1], self.W_a.out_features, query.shape)
         _check_size("GeneralScore", "keys (B, S, d_k)", keys.shape[-1], self.W_a.in_features, keys.shape)
         projected = self.W_a(keys)  # (B, S, d_q)
@@ -128,7 +127,7 @@ class ConcatScore(nn.Module):
 
     def forward(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
         _check_qk(query, keys, "ConcatScore")
-        _check_dtype_of(query, "query", self, where="ConcatScore")
+        check_dtype_matches(query, "query", self, where="ConcatScore")
         _check_size("ConcatScore", "query (B, T, d_q)", query.shape[-1], self.W_q.in_features, query.shape)
         _check_size("ConcatScore", "keys (B, S, d_k)", keys.shape[-1], self.W_k.in_features, keys.shape)
         q = self.W_q(query).unsqueeze(2)  # (B, T, 1, d_a)
@@ -149,7 +148,7 @@ class LocationScore(nn.Module):
 
     def forward(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
         _check_qk(query, keys, "LocationScore")
-        _check_dtype_of(query, "query", self, where="LocationScore")
+        check_dtype_matches(query, "query", self, where="LocationScore")
         _check_size("LocationScore", "query (B, T, d_q)", query.shape[-1], self.W_a.in_features, query.shape)
         S = keys.shape[1]
         if S > self.max_len:

@@ -235,7 +235,7 @@ def pad_sequences(
     (the model could no longer tell padding from data), an id is outside ``[0, vocab_size)``,
     or a sequence is longer than ``max_len``.
     """
-    pad_id = _check_int_arg(pad_id, "pad_id", where="pad_sequences")
+    pad_id = check_int(pad_id, "pad_id", where="pad_sequences")
     check_bool(batch_first, "batch_first", where="pad_sequences")
     if max_len is not None:
         max_len = check_int(max_len, "max_len", minimum=1, where="pad_sequences")
@@ -277,18 +277,6 @@ def pad_sequences(
     return batch, lens
 
 
-def _check_int_arg(value, name: str, *, where: str | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        check_int(value, name, where=where)  # a NumPy integer or a one-element integer tensor is fine
-        return int(value)
-    return value
-
-
-def _check_lengths(lengths: torch.Tensor | Sequence[int], name: str = "lengths") -> torch.Tensor:
-    """Kept for older callers; see :func:`seqlab.validation.check_lengths`."""
-    return check_lengths(lengths, name)
-
-
 def sort_by_length(
     lengths: torch.Tensor | Sequence[int], *, descending: bool = True
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -312,7 +300,7 @@ def lengths_to_mask(lengths: torch.Tensor | Sequence[int], max_len: int | None =
     check_bool(batch_first, "batch_first", where="lengths_to_mask")
     longest = int(lengths.max())
     if max_len is not None:
-        max_len = _check_int_arg(max_len, "max_len", where="lengths_to_mask")
+        max_len = check_int(max_len, "max_len", where="lengths_to_mask")
     if max_len is None:
         max_len = longest
     elif max_len < longest:
@@ -352,7 +340,7 @@ def check_padded_batch(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int
     where, layout = "check_padded_batch", "(B, L)(batch_first) 또는 (L, B)"
     if not isinstance(batch, torch.Tensor):
         raise TypeError(expected_message(where, "batch", f"모양 {layout}인 토큰 id 텐서(torch.Tensor)", describe(batch)))
-    _check_int_arg(pad_id, "pad_id", where=where)
+    check_int(pad_id, "pad_id", where=where)
     check_bool(batch_first, "batch_first", where=where)
     if batch.dtype != torch.long:
         raise TypeError(f"{where}: batch의 자료형(dtype)은 토큰 id의 자료형인 torch.long(LongTensor)이어야 합니다. "

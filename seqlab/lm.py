@@ -41,10 +41,6 @@ __all__ = ["RecurrentLM", "generate", "next_token_probs", "bits_per_token", "per
 KINDS = ("rnn", "lstm", "gru")
 
 
-def _check_int(value, name: str, *, minimum: int = 1, where: str | None = None) -> int:
-    return check_int(value, name, minimum=minimum, where=where)
-
-
 class RecurrentLM(nn.Module):
     """Embedding -> ``nn.RNN``/``nn.LSTM``/``nn.GRU`` (``batch_first=True``) -> linear head. (4장, 5장)
 
@@ -60,15 +56,15 @@ class RecurrentLM(nn.Module):
     def __init__(self, vocab_size: int, d_w: int = 32, d_h: int = 64, *, kind: str = "gru",
                  num_layers: int = 1, pad_id: int | None = 0, dropout: float = 0.0):
         super().__init__()
-        _check_int(vocab_size, "vocab_size", minimum=2, where="RecurrentLM")
-        _check_int(d_w, "d_w", where="RecurrentLM")
-        _check_int(d_h, "d_h", where="RecurrentLM")
-        _check_int(num_layers, "num_layers", where="RecurrentLM")
+        check_int(vocab_size, "vocab_size", minimum=2, where="RecurrentLM")
+        check_int(d_w, "d_w", minimum=1, where="RecurrentLM")
+        check_int(d_h, "d_h", minimum=1, where="RecurrentLM")
+        check_int(num_layers, "num_layers", minimum=1, where="RecurrentLM")
         if kind not in KINDS:
             raise ValueError(expected_message("RecurrentLM", "kind", ", ".join(repr(k) for k in KINDS) + " 중 하나",
                                               repr(kind)))
         if pad_id is not None:
-            _check_int(pad_id, "pad_id", minimum=0, where="RecurrentLM")
+            check_int(pad_id, "pad_id", minimum=0, where="RecurrentLM")
             if pad_id >= vocab_size:
                 raise ValueError(expected_message("RecurrentLM", "pad_id",
                                                   f"None 또는 [0, vocab_size={vocab_size}) 범위의 정수", str(pad_id)))
@@ -238,7 +234,7 @@ def generate(model: nn.Module, prefix, max_new_tokens: int, *, temperature: floa
     """
     check_module(model, "model", where="generate")
     ids = _as_id_list(prefix)
-    _check_int(max_new_tokens, "max_new_tokens", minimum=0, where="generate")
+    check_int(max_new_tokens, "max_new_tokens", minimum=0, where="generate")
     check_bool(greedy, "greedy", where="generate")
     _check_temperature(temperature, "generate")  # validated up front, also when greedy ignores it
     if top_k is not None:
@@ -325,8 +321,8 @@ def bptt_batches(ids, batch_size: int, seq_len: int) -> list[tuple[torch.Tensor,
         stream = torch.tensor(_as_id_list(ids, "ids", "bptt_batches"), dtype=torch.long)
     if stream.numel() and int(stream.min()) < 0:
         raise ValueError(f"bptt_batches: ids의 토큰 id는 0 이상의 정수여야 합니다. 받은 음수 id: {int(stream.min())}")
-    _check_int(batch_size, "batch_size", where="bptt_batches")
-    _check_int(seq_len, "seq_len", where="bptt_batches")
+    check_int(batch_size, "batch_size", minimum=1, where="bptt_batches")
+    check_int(seq_len, "seq_len", minimum=1, where="bptt_batches")
     n = (stream.numel() - 1) // batch_size  # time steps per row
     if n < 1:
         raise ValueError(f"bptt_batches: batch_size={batch_size}에는 ids의 토큰이 너무 적습니다(토큰 수 "
@@ -406,7 +402,7 @@ def train_lm(model: RecurrentLM, ids, *, steps: int, batch_size: int = 32, seq_l
     clipping is recorded. Returns an :class:`LMHistory`; the model is left in eval mode.
     """
     check_module(model, "model", where="train_lm")
-    _check_int(steps, "steps", where="train_lm")
+    check_int(steps, "steps", minimum=1, where="train_lm")
     if clip is not None:  # None: no clipping
         clip = check_positive(clip, "clip", where="train_lm")
     check_positive(lr, "lr", where="train_lm")

@@ -13,27 +13,11 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from .validation import check_bool, check_choice, check_int, check_lengths, check_number, check_tensor, describe, \
+from .validation import check_bool, check_choice, check_dtype_matches, check_int, check_lengths, check_number, check_tensor, describe, \
     expected_message, josa
 
 __all__ = ["ScratchRNNCell", "ScratchLSTMCell", "ScratchGRUCell", "unroll", "last_real_state",
            "SequenceClassifier", "SequenceTagger", "make_rnn"]
-
-
-def _check_int(value, name: str, *, minimum: int | None = None, where: str | None = None) -> int:
-    """``value`` must be an int (not a bool, not a float) and at least ``minimum``."""
-    return check_int(value, name, minimum=minimum, where=where)
-
-
-def _check_dtype_of(x: torch.Tensor, name: str, module: nn.Module, *, where: str | None = None) -> None:
-    """A float tensor that meets ``module``'s weights must have their dtype (``x @ W`` of a float64
-    ``x`` and a float32 ``W`` is PyTorch's "mat1 and mat2 must have the same dtype")."""
-    param = next(module.parameters(), None)
-    if param is None or not param.is_floating_point() or x.dtype == param.dtype:
-        return
-    at = f"{where}: " if where else ""
-    raise TypeError(f"{at}{name}의 자료형(dtype)은 모델의 매개변수와 같은 {josa(str(param.dtype), '이어야')} 합니다. "
-                    f"받은 자료형: {x.dtype}. {name}.to({param.dtype})로 바꾸거나 모델을 같은 자료형으로 옮겨야 합니다")
 
 
 def _check_tensor(x, name: str, dim: int, layout: str, *, where: str | None = None) -> torch.Tensor:
@@ -52,8 +36,8 @@ class _ScratchCell(nn.Module):
 
     def __init__(self, input_size: int, hidden_size: int):
         super().__init__()
-        input_size = _check_int(input_size, "input_size", minimum=1, where=type(self).__name__)
-        hidden_size = _check_int(hidden_size, "hidden_size", minimum=1, where=type(self).__name__)
+        input_size = check_int(input_size, "input_size", minimum=1, where=type(self).__name__)
+        hidden_size = check_int(hidden_size, "hidden_size", minimum=1, where=type(self).__name__)
         self.input_size, self.hidden_size = input_size, hidden_size
         g = self.gates * hidden_size
         self.weight_ih = nn.Parameter(torch.empty(g, input_size))  # (gates*d_h, d_in)
@@ -86,8 +70,8 @@ class _ScratchCell(nn.Module):
         if h.shape != (x.shape[0], d_h):
             raise ValueError(f"{where}: h의 모양(shape)이 맞지 않습니다. 필요한 모양: (B, {d_h}) = ({x.shape[0]}, {d_h}), "
                              f"받은 모양: {tuple(h.shape)}")
-        _check_dtype_of(x, "x", self, where=where)
-        _check_dtype_of(h, "h", self, where=where)
+        check_dtype_matches(x, "x", self, where=where)
+        check_dtype_matches(h, "h", self, where=where)
 
 
 class ScratchRNNCell(_ScratchCell):
@@ -116,7 +100,7 @@ class ScratchLSTMCell(_ScratchCell):
         if not c.is_floating_point():
             raise TypeError(f"{where}: c의 자료형(dtype)은 실수형(예: torch.float32)이어야 합니다(모양 (B, {self.hidden_size})). "
                             f"받은 자료형: {c.dtype}")
-        _check_dtype_of(c, "c", self, where=where)
+        check_dtype_matches(c, "c", self, where=where)
         if c.shape != h.shape:
             raise ValueError(f"{where}: c의 모양(shape)은 {josa(f'h의 모양 {tuple(h.shape)}', '과')} 같아야 합니다. "
                              f"받은 모양: {tuple(c.shape)}")
@@ -170,7 +154,7 @@ def unroll(cell: nn.Module, x: torch.Tensor, state=None, *, batch_first: bool = 
     if not x.is_floating_point():
         raise TypeError(f"unroll: x의 자료형(dtype)은 실수형(예: torch.float32)이어야 합니다(임베딩된 입력). "
                         f"받은 자료형: {x.dtype}")
-    _check_dtype_of(x, "x", cell, where="unroll")
+    check_dtype_matches(x, "x", cell, where="unroll")
     xs = x if batch_first else x.transpose(0, 1)  # (B, L, d_in)
     B = xs.shape[0]
     lstm = isinstance(cell, (ScratchLSTMCell, nn.LSTMCell))
@@ -221,8 +205,8 @@ def make_rnn(kind: str, input_size: int, hidden_size: int, **kwargs) -> nn.Modul
     if "batch_first" in kwargs:
         raise TypeError("make_rnn: 이 함수는 언제나 batch_first=True를 씁니다. batch_first는 인자로 넘기지 않아야 "
                         f"합니다. 받은 값: batch_first={kwargs['batch_first']!r}")
-    input_size = _check_int(input_size, "input_size", minimum=1, where="make_rnn")
-    hidden_size = _check_int(hidden_size, "hidden_size", minimum=1, where="make_rnn")
+    input_size = check_int(input_size, "input_size", minimum=1, where="make_rnn")
+    hidden_size = check_int(hidden_size, "hidden_size", minimum=1, where="make_rnn")
     allowed = {"num_layers", "bias", "dropout", "bidirectional", "device", "dtype"} \
         | ({"nonlinearity"} if kind == "rnn" else set()) | ({"proj_size"} if kind == "lstm" else set())
     unknown = sorted(set(kwargs) - allowed)
@@ -230,9 +214,9 @@ def make_rnn(kind: str, input_size: int, hidden_size: int, **kwargs) -> nn.Modul
         raise TypeError(expected_message("make_rnn", "추가 인자(**kwargs)", f"{', '.join(sorted(allowed))} 중 하나",
                                          ", ".join(unknown)))
     if "num_layers" in kwargs:
-        kwargs["num_layers"] = _check_int(kwargs["num_layers"], "num_layers", minimum=1, where="make_rnn")
+        kwargs["num_layers"] = check_int(kwargs["num_layers"], "num_layers", minimum=1, where="make_rnn")
     if "proj_size" in kwargs:
-        kwargs["proj_size"] = _check_int(kwargs["proj_size"], "proj_size", minimum=0, where="make_rnn")
+        kwargs["proj_size"] = check_int(kwargs["proj_size"], "proj_size", minimum=0, where="make_rnn")
     for name in ("bias", "bidirectional"):
         if name in kwargs:
             check_bool(kwargs[name], name, where="make_rnn")
@@ -255,11 +239,11 @@ class _EmbedRecurrentHead(nn.Module):
                  d_h: int = 32, pad_id: int = 0, bidirectional: bool = False):
         super().__init__()
         where = type(self).__name__
-        vocab_size = _check_int(vocab_size, "vocab_size", minimum=1, where=where)
-        num_classes = _check_int(num_classes, "num_classes", minimum=1, where=where)
-        d_w = _check_int(d_w, "d_w", minimum=1, where=where)
-        d_h = _check_int(d_h, "d_h", minimum=1, where=where)
-        pad_id = _check_int(pad_id, "pad_id", minimum=0, where=where)
+        vocab_size = check_int(vocab_size, "vocab_size", minimum=1, where=where)
+        num_classes = check_int(num_classes, "num_classes", minimum=1, where=where)
+        d_w = check_int(d_w, "d_w", minimum=1, where=where)
+        d_h = check_int(d_h, "d_h", minimum=1, where=where)
+        pad_id = check_int(pad_id, "pad_id", minimum=0, where=where)
         if pad_id >= vocab_size:
             raise ValueError(expected_message(where, "pad_id", f"0..vocab_size-1 = 0..{vocab_size - 1} 범위의 정수",
                                               str(pad_id)))

@@ -20,9 +20,8 @@ from torch import nn
 from torch.nn import functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from .models import _check_dtype_of
 from .data import EOS_ID, PAD_ID, SOS_ID, Vocab, lengths_to_mask, pad_sequences
-from .validation import (check_ids, check_int, check_lengths, check_module, check_tensor, describe,
+from .validation import (check_dtype_matches, check_ids, check_int, check_lengths, check_module, check_tensor, describe,
                          expected_message, josa)
 
 __all__ = [
@@ -206,7 +205,7 @@ class GRUDecoder(Decoder):
         if final.shape[-1] != self.d_h:
             raise ValueError(f"{where}: final(인코더의 마지막 은닉 상태)의 마지막 축 크기가 디코더의 d_h={self.d_h}에 "
                              f"맞지 않습니다. 받은 크기: {final.shape[-1]}(모양 {tuple(final.shape)})")
-        _check_dtype_of(final, "final", self, where=where)
+        check_dtype_matches(final, "final", self, where=where)
         B = final.shape[0]
         check_tensor(memory, "memory", dtype="float", ndim=3, layout="(B, S, d_h)", where=where)
         check_tensor(src_mask, "src_mask", dtype="bool", ndim=2, layout="(B, S), 입력의 진짜 토큰이 True",
@@ -231,7 +230,7 @@ class GRUDecoder(Decoder):
         if not state["h"].is_floating_point():
             raise TypeError(f"{where}: state['h']의 자료형(dtype)은 실수형(예: torch.float32)이어야 합니다. "
                             f"받은 자료형: {state['h'].dtype}")
-        _check_dtype_of(state["h"], "state['h']", self, where=where)
+        check_dtype_matches(state["h"], "state['h']", self, where=where)
         if tuple(state["h"].shape) != want:
             raise ValueError(f"{where}: state['h']의 모양(shape)이 맞지 않습니다. tgt_in (B, T) = {tuple(tgt_in.shape)}에 "
                              f"필요한 모양: (1, B, d_h) = {want}, 받은 모양: {tuple(state['h'].shape)}. "

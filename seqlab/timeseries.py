@@ -155,10 +155,6 @@ def _is_bool_data(data) -> bool:
     return False
 
 
-def _as_int(value, name: str, minimum: int, where: str | None = None) -> int:
-    return check_int(value, name, minimum=minimum, where=where)
-
-
 def _as_array(data, name: str, ndim: int | tuple[int, ...], shape_text: str,
               where: str | None = None) -> np.ndarray:
     if isinstance(data, (str, bytes)) or data is None or _is_bool_data(data):
@@ -183,7 +179,7 @@ def split_points(length: int, train: float = 0.7, val: float = 0.15) -> tuple[in
     Steps ``[0, n_train)`` are training, ``[n_train, n_train_val)`` validation, the rest test.
     Nothing is shuffled: the future stays in the future.
     """
-    length = _as_int(length, "length", 3, where="split_points")
+    length = check_int(length, "length", minimum=3, where="split_points")
     for name, frac in (("train", train), ("val", val)):
         if isinstance(frac, (bool, np.bool_)) or not isinstance(frac, numbers.Real) or not 0 < frac < 1:
             raise ValueError(expected_message("split_points", name, "(0, 1) 구간의 비율", describe(frac)))
@@ -212,8 +208,8 @@ def make_windows(series, window: int, horizon: int = 1, *, target: int = -1,
     data = _as_series(series, where=where)
     out_dtype = _floating_dtype(series)  # y[i, h] == series[t[i] + h, target] exactly
     length, n_features = data.shape
-    window = _as_int(window, "window", 1, where=where)
-    horizon = _as_int(horizon, "horizon", 1, where=where)
+    window = check_int(window, "window", minimum=1, where=where)
+    horizon = check_int(horizon, "horizon", minimum=1, where=where)
     if isinstance(target, bool) or not isinstance(target, (int, np.integer)):
         raise TypeError(expected_message(where, "target", "정수(int) 열 번호", describe(target)))
     if not -n_features <= target < n_features:
@@ -222,8 +218,8 @@ def make_windows(series, window: int, horizon: int = 1, *, target: int = -1,
     if window + horizon > length:
         raise ValueError(f"make_windows: 창 하나에 window + horizon = {window} + {horizon}개의 값이 필요한데 "
                          f"시계열의 길이는 L={length}입니다. 들어갈 수 있는 창이 없습니다")
-    start = window if start is None else _as_int(start, "start", 0, where=where)
-    stop = length if stop is None else _as_int(stop, "stop", 0, where=where)
+    start = window if start is None else check_int(start, "start", minimum=0, where=where)
+    stop = length if stop is None else check_int(stop, "stop", minimum=0, where=where)
     if stop > length:
         raise ValueError(expected_message(where, "stop", f"0 이상 L={length}(시계열의 길이) 이하의 정수", str(stop)))
     first = max(start, window)  # the first target index that has a full window before it
@@ -341,7 +337,7 @@ def persistence(X, horizon: int = 1, *, target: int = -1) -> np.ndarray:
     ``X (N, T, F)`` → ``(N, H)``.
     """
     data = _check_windows(X, where="persistence")
-    horizon = _as_int(horizon, "horizon", 1, where="persistence")
+    horizon = check_int(horizon, "horizon", minimum=1, where="persistence")
     target = _check_target(target, data.shape[2], where="persistence")
     last = data[:, -1, target]  # (N,)
     return np.repeat(last[:, None], horizon, axis=1)  # (N, H)
@@ -354,8 +350,8 @@ def seasonal_naive(X, season: int, horizon: int = 1, *, target: int = -1) -> np.
     """
     where = "seasonal_naive"
     data = _check_windows(X, where=where)
-    season = _as_int(season, "season", 1, where=where)
-    horizon = _as_int(horizon, "horizon", 1, where=where)
+    season = check_int(season, "season", minimum=1, where=where)
+    horizon = check_int(horizon, "horizon", minimum=1, where=where)
     target = _check_target(target, data.shape[2], where=where)
     T = data.shape[1]
     if season > T:
@@ -443,7 +439,7 @@ def mase(y_true, y_pred, train, season: int = 1) -> float:
     """
     a, b = _pair(y_true, y_pred, "mase")
     history = _as_array(train, "train", 1, "(L,)", where="mase")
-    season = _as_int(season, "season", 1, where="mase")
+    season = check_int(season, "season", minimum=1, where="mase")
     if len(history) <= season:
         raise ValueError(expected_message("mase", "train", f"season={season}보다 긴 시계열",
                                           f"길이 L={len(history)}인 시계열"))
@@ -472,7 +468,7 @@ def drift(series, t, horizon: int = 1) -> np.ndarray:
     if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer):
         raise TypeError(expected_message("drift", "t", "모양 (N,)인 1차원 정수 배열(목표 위치)",
                                          f"자료형 {idx.dtype}, 모양 {tuple(idx.shape)}"))
-    horizon = _as_int(horizon, "horizon", 1, where="drift")
+    horizon = check_int(horizon, "horizon", minimum=1, where="drift")
     if idx.size and (idx.min() < 2 or idx.max() > len(values)):
         message = expected_message("drift", "t", f"[2, len(series)={len(values)}] 범위의 목표 위치",
                                    f"{idx.min()}..{idx.max()}")
@@ -508,7 +504,7 @@ def diebold_mariano(loss_a, loss_b, horizon: int = 1) -> tuple[float, float]:
     has the smaller loss. (Diebold & Mariano 1995; Newey & West 1987.)
     """
     d = _as_loss_pair(loss_a, loss_b)
-    horizon = _as_int(horizon, "horizon", 1, where="diebold_mariano")
+    horizon = check_int(horizon, "horizon", minimum=1, where="diebold_mariano")
     n = len(d)
     if horizon >= n:
         raise ValueError(expected_message("diebold_mariano", "horizon", f"원점의 수 N={n}보다 작은 정수", str(horizon)))
@@ -547,15 +543,15 @@ def block_bootstrap_ci(diff, block: int, *, n_boot: int = 2000, level: float = 0
     where = "block_bootstrap_ci"
     d = _as_array(diff, "diff", 1, "(N,)", where=where)
     n = len(d)
-    block = _as_int(block, "block", 1, where=where)
-    n_boot = _as_int(n_boot, "n_boot", 100, where=where)
+    block = check_int(block, "block", minimum=1, where=where)
+    n_boot = check_int(n_boot, "n_boot", minimum=100, where=where)
     if n < 2 or block > n:
         raise ValueError("block_bootstrap_ci: diff에는 값이 2개 이상 있어야 하고, block에는 diff의 길이 N 이하의 "
                          f"정수가 와야 합니다. 받은 값: N={n}, block={block}")
     if isinstance(level, (bool, np.bool_)) or not isinstance(level, numbers.Real) or not 0 < level < 1:
         raise ValueError(expected_message(where, "level", "(0, 1) 구간의 수", describe(level)))
     level = float(level)
-    seed = _as_int(seed, "seed", 0, where=where)
+    seed = check_int(seed, "seed", minimum=0, where=where)
     rng = np.random.default_rng(seed)
     n_blocks = -(-n // block)
     starts = rng.integers(0, n, size=(n_boot, n_blocks))  # (n_boot, n_blocks)

@@ -147,7 +147,7 @@ def long_dependency_experiment(kind: str, lengths: list[int], *, clip: float | N
     ``{length: test accuracy}``. Chance is 0.5. ``seed`` fixes both the initialisation and the
     training data; ``clip`` is passed to :func:`fit`. ``remember_bias`` is passed to
     :func:`set_remember_bias` (LSTM and GRU only). (3장, 4장)"""
-    from .models import SequenceClassifier, _check_int
+    from .models import SequenceClassifier
     from .tasks import first_token_task
 
     where = "long_dependency_experiment"
@@ -160,10 +160,10 @@ def long_dependency_experiment(kind: str, lengths: list[int], *, clip: float | N
     d_h = check_int(d_h, "d_h", minimum=1, where=where)
     if remember_bias is not None:
         check_number(remember_bias, "remember_bias", where=where)
-    lengths = [_check_int(n, f"lengths[{k}]", minimum=1, where=where) for k, n in enumerate(lengths)]
-    seed = _check_int(seed, "seed", minimum=0, where=where)
-    batch_size = _check_int(batch_size, "batch_size", minimum=1, where=where)
-    test_size = _check_int(test_size, "test_size", minimum=1, where=where)
+    lengths = [check_int(n, f"lengths[{k}]", minimum=1, where=where) for k, n in enumerate(lengths)]
+    seed = check_int(seed, "seed", minimum=0, where=where)
+    batch_size = check_int(batch_size, "batch_size", minimum=1, where=where)
+    test_size = check_int(test_size, "test_size", minimum=1, where=where)
     results = {}
     for length in lengths:
         torch.manual_seed(seed)

@@ -63,6 +63,7 @@ __all__ = [
     "check_module",
     "check_generator",
     "check_callable",
+    "check_dtype_matches",
     "check_size",
     "MAX_ELEMENTS",
 ]
@@ -519,6 +520,16 @@ def check_lengths(lengths: Any, name: str = "lengths", *, batch_size: int | None
         raise ValueError(f"{_where(where)}{name}의 길이는 1 이상 L={max_len}(패딩된 길이) 이하여야 합니다. "
                          f"받은 값: {t.tolist()}")
     return t.long()
+
+
+def check_dtype_matches(x: torch.Tensor, name: str, module: torch.nn.Module, *, where: str | None = None) -> None:
+    """A float tensor that meets ``module``'s weights must have their dtype (``x @ W`` of a float64
+    ``x`` and a float32 ``W`` is PyTorch's "mat1 and mat2 must have the same dtype")."""
+    param = next(module.parameters(), None)
+    if param is None or not param.is_floating_point() or x.dtype == param.dtype:
+        return
+    raise TypeError(f"{_where(where)}{name}의 자료형(dtype)은 모델의 매개변수와 같은 {josa(str(param.dtype), '이어야')} 합니다. "
+                    f"받은 자료형: {x.dtype}. {name}.to({param.dtype})로 바꾸거나 모델을 같은 자료형으로 옮겨야 합니다")
 
 
 # ------------------------------------------------------------------------------------- objects

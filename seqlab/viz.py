@@ -90,16 +90,12 @@ def _as_batch_first(batch: torch.Tensor, lengths, batch_first: bool,
     return b.cpu(), lengths.cpu()
 
 
-def _check_pad_id(pad_id, where: str) -> None:
-    check_int(pad_id, "pad_id", where=where)
-
-
 def plot_padded_batch(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int], *, pad_id: int = 0,
                       batch_first: bool = True, show_ids: bool = True, title: str | None = None, ax=None):
     """Draw a padded batch as a grid: real tokens blue, padding grey. Returns the Axes."""
     import matplotlib.pyplot as plt
 
-    _check_pad_id(pad_id, "plot_padded_batch")
+    check_int(pad_id, "pad_id", where="plot_padded_batch")
     _check_ax(ax, "plot_padded_batch")
     _check_title(title, "plot_padded_batch")
     check_bool(show_ids, "show_ids", where="plot_padded_batch")
@@ -127,7 +123,7 @@ def plot_packing(batch: torch.Tensor, lengths: torch.Tensor | Sequence[int], *, 
 
     from .data import packed_batch_sizes, sort_by_length
 
-    _check_pad_id(pad_id, "plot_packing")
+    check_int(pad_id, "pad_id", where="plot_packing")
     _check_title(title, "plot_packing")
     check_bool(show_ids, "show_ids", where="plot_packing")
     b, lengths = _as_batch_first(batch, lengths, batch_first, "plot_packing")
@@ -261,17 +257,13 @@ def plot_attention(weights: torch.Tensor, src_tokens: Sequence[str], tgt_tokens:
     return ax
 
 
-def _positive_int(value, name: str, where: str) -> int:
-    return check_int(value, name, minimum=1, where=where)
-
-
 def plot_unrolled_rnn(steps: int = 4, ax=None):
     """An RNN unrolled over ``steps`` time steps: one cell with the same weights at every step,
     ``h_{t-1}`` flowing right, ``x_t`` in from below, ``h_t`` out above. Returns the Axes. (3장)"""
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch
 
-    steps = _positive_int(steps, "steps", "plot_unrolled_rnn")
+    steps = check_int(steps, "steps", minimum=1, where="plot_unrolled_rnn")
     if steps > 50:
         raise ValueError(expected_message("plot_unrolled_rnn", "steps", "[1, 50] 범위의 정수(그림의 칸 수)", str(steps)))
     _check_ax(ax, "plot_unrolled_rnn")
@@ -310,7 +302,7 @@ def plot_h_n_layout(num_layers: int = 2, num_dirs: int = 2, ax=None):
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
 
-    num_layers = _positive_int(num_layers, "num_layers", "plot_h_n_layout")
+    num_layers = check_int(num_layers, "num_layers", minimum=1, where="plot_h_n_layout")
     if num_layers > 50:
         raise ValueError(expected_message("plot_h_n_layout", "num_layers", "[1, 50] 범위의 정수(그림의 칸 수)",
                                           str(num_layers)))
